@@ -1,0 +1,8 @@
+"""Statistics behind the checks: each function states its null and alternative in words and
+returns a frozen :class:`analysis.results.StatResult` (statistic, p-value, interval, n).
+
+Modules: ``windows`` (moves, rarity, records), ``relative`` (spreads and their robustness to the
+window), ``sensitivity`` (betas to yields and the dollar), ``valuation`` (P/E gaps, mean
+reversion, predictive power), ``convergence`` (earnings growth), ``multiple`` (Benjamini-Hochberg).
+Each is shown to be calibrated on simulated data in ``tests/``.
+"""
