@@ -17,6 +17,15 @@ from analysis.claims import DEFAULT_CLAIMS, load_claims
 from analysis.errors import WorkbookError
 from analysis.snapshot import Snapshot, default_snapshot
 
+_CLAIMS_OPTION = click.option(
+    "--claims",
+    "claims_path",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_CLAIMS,
+    show_default="data/claims/russell2000_2026.yaml",
+    help="The claims registry.",
+)
+
 
 def _fail(message: str) -> None:
     click.echo(f"workbook: {message}", err=True)
@@ -68,15 +77,62 @@ def snapshot_check(path: Path) -> None:
     click.echo(f"ok: {snap.describe()}")
 
 
-@main.command("claims")
+@main.command("check")
 @click.option(
-    "--claims",
-    "claims_path",
+    "--snapshot",
+    "snapshot_path",
     type=click.Path(path_type=Path),
-    default=DEFAULT_CLAIMS,
-    show_default="data/claims/russell2000_2026.yaml",
-    help="The claims registry.",
+    default=None,
+    help="Snapshot folder (default: newest under data/snapshots/, else data/demo/).",
 )
+@click.option(
+    "--as-of",
+    "as_of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Evaluate as on this date: later data is not used, later forecasts are pending.",
+)
+@_CLAIMS_OPTION
+@click.option(
+    "--json",
+    "json_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Write the results here in the results.json schema.",
+)
+@click.option(
+    "--alpha",
+    type=click.FloatRange(0, 1, min_open=True, max_open=True),
+    default=0.05,
+    show_default=True,
+    help="Test level, applied to Benjamini-Hochberg adjusted p-values.",
+)
+def check_cmd(snapshot_path, as_of, claims_path, json_path, alpha) -> None:
+    """Evaluate every claim in-process and print a verdict table (exit 0 whatever the verdicts)."""
+    from analysis.checks import Context, evaluate_all
+    from analysis.output import print_table, results_document, write_json
+
+    registry = load_claims(claims_path)
+    snap = _open_snapshot(snapshot_path)
+    until = as_of.date() if as_of else None
+    results = evaluate_all(registry, snap, Context(until=until, alpha=alpha))
+    title = f"{registry.article.title}: {len(results)} claims on {snap.describe()}"
+    if snap.synthetic:
+        title = "SYNTHETIC DEMO DATA, NOT MARKET DATA. " + title
+    print_table(results, title=title)
+    if json_path is not None:
+        doc = results_document(
+            results,
+            registry=registry,
+            snapshot=snap,
+            alpha=alpha,
+            until=until.isoformat() if until else None,
+        )
+        click.echo(f"results: {write_json(json_path, doc)}")
+
+
+@main.command("claims")
+@_CLAIMS_OPTION
 @click.option(
     "--snapshot",
     "snapshot_path",

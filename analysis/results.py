@@ -183,6 +183,8 @@ class ClaimResult:
     missing: tuple[str, ...] = ()
     fragile: bool = False
     kind: str = ""
+    pvalue: float | None = None
+    pvalue_adjusted: float | None = None
 
     def __post_init__(self) -> None:
         if self.verdict not in VERDICTS:
@@ -207,6 +209,8 @@ class ClaimResult:
                 "date_range": self.date_range,
                 "missing": list(self.missing),
                 "fragile": self.fragile,
+                "pvalue": self.pvalue,
+                "pvalue_adjusted": self.pvalue_adjusted,
             }
         )
 

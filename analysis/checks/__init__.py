@@ -1,0 +1,11 @@
+"""Check kinds, one module per family, registered by kind; :func:`evaluate_all` runs a registry.
+
+>>> from analysis.checks import evaluate_all  # doctest: +SKIP
+>>> results = evaluate_all(load_claims(), Snapshot("data/demo"))  # doctest: +SKIP
+"""
+
+from analysis.checks import levels, policy  # noqa: F401  (importing registers the checks)
+from analysis.checks.base import CHECKS, Context
+from analysis.checks.runner import evaluate, evaluate_all
+
+__all__ = ["CHECKS", "Context", "evaluate", "evaluate_all"]
