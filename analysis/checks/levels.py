@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.checks.base import Context, Data, Finding, iso, pct, register
+from analysis.checks.base import Context, Data, Finding, MissingData, iso, pct, register
 from analysis.claims import Claim, LevelOnDate, Momentum
 
 
@@ -58,11 +58,13 @@ def check_momentum(claim: Claim, p: Momentum, data: Data, ctx: Context) -> Findi
     series = data.series(p.series, p.column)
     name = p.series.split("/")[-1].removesuffix(".csv")
     start, pivot, end = (pd.Timestamp(d) for d in (p.start, p.pivot, p.end))
-    if series.empty or series.index[-1] < end:
+    if series.empty or series.index[-1] < pivot:
+        raise MissingData(p.series, f"closes through {iso(pivot)}")
+    if series.index[-1] < end:
         return Finding(
-            "pending" if series.empty or series.index[-1] >= pivot else "needs_data",
-            f"{name} data end {iso(series.index[-1]) if len(series) else 'before it starts'}, "
-            f"before {iso(end)}, the end of the claimed continuation.",
+            "pending",
+            f"{name} data end {iso(series.index[-1])}, before {iso(end)}, the end of the claimed "
+            "continuation.",
         )
     first = series.loc[start:].iloc[0]
     mid = series.loc[:pivot].iloc[-1]

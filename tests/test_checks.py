@@ -1,0 +1,150 @@
+"""The check framework and the level and policy checks, on the real data and on toy snapshots."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from analysis.checks import Context, evaluate, evaluate_all
+from analysis.checks.policy import fomc_meetings, rate_changes
+from analysis.claims import load_claims
+from analysis.cli import main
+from analysis.snapshot import Snapshot
+from tests.conftest import PROJECT
+
+REGISTRY = load_claims(PROJECT / "data" / "claims" / "russell2000_2026.yaml")
+
+
+def by_id(results):
+    return {r.id: r for r in results}
+
+
+@pytest.fixture(scope="module")
+def real_results(real_snapshot):
+    return by_id(evaluate_all(REGISTRY, real_snapshot))
+
+
+def test_real_close_on_2026_01_02_is_supported(real_results):
+    # ../shared/data/real/prices/^RUT.csv: Close 2508.22 on 2026-01-02 (IB index feed)
+    r = real_results["rut_close_2026_01_02"]
+    assert r.verdict == "supported"
+    assert r.observed["value"] == pytest.approx(2508.22)
+    assert r.summary == "^RUT closed at 2508.22 on 2026-01-02, as stated."
+    assert r.data == ("prices/^RUT.csv",)
+
+
+def test_real_target_range_and_three_cuts(real_results):
+    # ../shared/data/real/fred/DFEDTARU.csv: 4.25 from 2025-09-18, 4.00 from 2025-10-30,
+    # 3.75 from 2025-12-11 (FOMC decisions of 2025-09-17, 10-29 and 12-10)
+    r = real_results["fed_funds_range_350_375"]
+    assert r.verdict == "supported"
+    assert r.observed == {"lower": 3.5, "upper": 3.75, "date": "2026-01-02"}
+    cuts = real_results["fed_three_consecutive_cuts_2025"]
+    assert cuts.verdict == "supported"
+    assert cuts.observed["cut_dates"] == ["2025-09-18", "2025-10-30", "2025-12-11"]
+    assert cuts.observed["cut_meetings"] == ["2025-09-17", "2025-10-29", "2025-12-10"]
+
+
+def test_real_terminal_rate_forecast_is_contradicted_by_the_july_average(real_results):
+    # ../shared/data/real/prices/ZQN26.csv: 96.70 on 2026-01-02 -> 3.30% implied for July 2026;
+    # fred/DFF.csv averaged 3.63% over July 2026 (hand-computed from the file)
+    r = real_results["terminal_rate_near_3pct_mid2026"]
+    assert r.verdict == "contradicted"
+    assert r.observed["implied_at_publication"] == pytest.approx(3.30, abs=0.01)
+    assert r.observed["realized_average"] == pytest.approx(3.63, abs=0.01)
+    assert "2026-07" in r.summary and "3.63%" in r.summary
+
+
+def test_terminal_rate_is_pending_before_july_2026(real_snapshot):
+    r = evaluate(
+        REGISTRY.get("terminal_rate_near_3pct_mid2026"),
+        real_snapshot,
+        Context(until=__import__("datetime").date(2026, 3, 1)),
+    )
+    assert r.verdict == "pending"
+    assert "not yet in the data" in r.summary
+
+
+def test_real_claims_without_data_are_needs_data_naming_the_files(real_results):
+    r = real_results["valuation_15x_vs_22x"]
+    assert r.verdict == "needs_data"
+    assert r.missing == ("user/forward_pe.csv",)
+    assert "user/forward_pe.csv" in r.summary
+    assert real_results["sector_leaders_banks_biotech_manufacturing"].missing == (
+        "prices/KRE.csv",
+        "prices/XBI.csv",
+        "prices/XLI.csv",
+    )
+
+
+def test_fomc_calendar_has_eight_meetings_a_year_except_2020():
+    meetings = fomc_meetings()
+    per_year = meetings.year.value_counts()
+    assert set(per_year.drop(2020)) == {8}
+    assert per_year[2020] == 7  # the March 2020 meeting was replaced by inter-meeting moves
+
+
+def test_rate_changes_flags_inter_meeting_moves(real_snapshot):
+    moves = rate_changes(real_snapshot.series("fred/DFEDTARU.csv"))
+    march_2020 = moves[(moves["effective"] >= "2020-03-01") & (moves["effective"] <= "2020-03-31")]
+    assert list(march_2020["change_bp"]) == [-50, -100]
+    assert march_2020["meeting"].isna().all()  # 2020-03-03 and 2020-03-16 were unscheduled
+
+
+def _toy(tmp_path, close_text):
+    (tmp_path / "prices").mkdir()
+    (tmp_path / "prices" / "^RUT.csv").write_text(close_text)
+    return Snapshot(tmp_path)
+
+
+def test_a_stated_close_that_belongs_to_another_day_is_partly_supported(tmp_path):
+    snap = _toy(tmp_path, "Date,Close\n2025-12-31,2508.22\n2026-01-02,2490.00\n")
+    r = evaluate(REGISTRY.get("rut_close_2026_01_02"), snap)
+    assert r.verdict == "partly_supported"
+    assert "2508.22 was the close on 2025-12-31" in r.summary
+
+
+def test_a_wrong_close_is_contradicted(tmp_path):
+    snap = _toy(tmp_path, "Date,Close\n2025-12-31,2400.00\n2026-01-02,2490.00\n")
+    r = evaluate(REGISTRY.get("rut_close_2026_01_02"), snap)
+    assert r.verdict == "contradicted"
+    assert "18.22 below the stated 2508.22" in r.summary
+
+
+def test_a_check_that_raises_is_an_error_and_the_others_still_run(tmp_path):
+    snap = _toy(tmp_path, "Date,Close\n2024-01-02,2000.00\n")  # no data near the claim's date
+    results = by_id(evaluate_all(REGISTRY, snap, only=["index_levels"]))
+    assert results["rut_close_2026_01_02"].verdict == "error"
+    assert "has no Close on or around 2026-01-02" in results["rut_close_2026_01_02"].summary
+    assert len(results) == 3
+
+
+def test_check_command_writes_all_23_claims(real_dir, tmp_path):
+    out = tmp_path / "out.json"
+    result = CliRunner().invoke(main, ["check", "--snapshot", str(real_dir), "--json", str(out)])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(out.read_text())
+    assert [c["id"] for c in doc["claims"]] == [c.id for c in REGISTRY.claims]
+    for claim in doc["claims"]:
+        assert {
+            "id",
+            "theme",
+            "text",
+            "verdict",
+            "summary",
+            "stated",
+            "observed",
+            "tests",
+            "data",
+        } <= set(claim)
+    assert doc["snapshot"]["synthetic"] is False
+
+
+def test_check_command_refuses_a_bad_date_with_status_2(real_dir):
+    result = CliRunner().invoke(
+        main, ["check", "--snapshot", str(real_dir), "--as-of", "2026-02-30"]
+    )
+    assert result.exit_code == 2
+    assert "2026-02-30" in result.output
