@@ -393,7 +393,7 @@ def parse_user(path: Path, name: str) -> pd.DataFrame:
             name, srows, lines_of[series], [series], parse_dates=_iso_dates, date_hint="YYYY-MM-DD"
         )
         frames.append(_validate(name, frame, lines))
-    wide = pd.concat(frames, axis=1).sort_index()
+    wide = pd.concat(frames, axis=1, sort=True)
     wide.index.name = "date"
     return _finish(wide, name, units, sources=sources)
 
