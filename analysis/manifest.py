@@ -110,7 +110,8 @@ def read_manifest(root: Path) -> Manifest | None:
     except ValidationError as exc:
         err = exc.errors()[0]
         field = ".".join(str(p) for p in err["loc"])
-        raise DataError(MANIFEST, f"{field}: {err['msg']}", field=field) from exc
+        problem = f"{field}: {err['msg']}" if field else f"{err['msg']}, expected a JSON object"
+        raise DataError(MANIFEST, problem, field=field or None) from exc
 
 
 def write_manifest(root: Path, manifest: Manifest) -> Path:

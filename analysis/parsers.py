@@ -91,22 +91,33 @@ def read_lines(path: Path, name: str) -> list[str]:
     if not path.is_file():
         raise DataError(name, "file is missing")
     raw = path.read_bytes()
-    if not raw.strip():
-        raise DataError(name, "file is empty, expected a CSV header and rows")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise DataError(name, f"is not UTF-8 text (byte {exc.start}), expected a CSV file") from exc
+    if not text.strip():
+        raise DataError(name, "file is empty, expected a CSV header and rows")
     head = text[:4096].lstrip().lower()
     if head.startswith(("<!doctype", "<html", "<?xml", "<head", "<body")) or "<html" in head:
         raise DataError(
             name, "is an HTML page saved as CSV (an error or login page?), expected CSV"
         )
-    return text.splitlines()
+    lines = text.splitlines()
+    while lines and not lines[-1].strip():  # blank lines at the end are not rows
+        lines.pop()
+    return lines
 
 
 def _split(lines: Sequence[str]) -> list[list[str]]:
     return [[cell.strip() for cell in row] for row in csv.reader(lines)]
+
+
+def _no_repeats(name: str, columns: Sequence[str], *, line: int) -> None:
+    for i, c in enumerate(columns):
+        if c in columns[:i]:
+            raise DataError(
+                name, f"column {c!r} appears twice, expected each column once", line=line, field=c
+            )
 
 
 # ------------------------------------------------------------------------------ common frame
@@ -248,9 +259,13 @@ def parse_prices(path: Path, name: str) -> pd.DataFrame:
     header = rows[0]
     if not header or header[0] != "Date":
         raise DataError(
-            name, f"first column is {header[0]!r}, expected 'Date'", line=1, field="Date"
+            name,
+            f"first column is {(header[0] if header else '')!r}, expected 'Date'",
+            line=1,
+            field="Date",
         )
     columns = header[1:]
+    _no_repeats(name, columns, line=1)
     unknown = [c for c in columns if c not in (*PRICE_COLUMNS, "Volume")]
     if unknown:
         raise DataError(
@@ -307,6 +322,7 @@ def parse_french(path: Path, name: str) -> pd.DataFrame:
             "expected Ken French's CSV layout",
         )
     columns = [c.strip() for c in lines[start].split(",")[1:]]
+    _no_repeats(name, columns, line=start + 1)
     end = start + 1
     while end < len(lines) and lines[end].strip() and _FRENCH_ROW.match(lines[end]):
         end += 1
