@@ -32,9 +32,9 @@ format: setup  ## reformat the code with ruff
 	$(BIN)/ruff format analysis tests
 	$(BIN)/ruff check --fix analysis tests
 
-report: setup  ## the main job: check every claim on the newest snapshot (or the demo) and write reports/latest/
-	$(BIN)/workbook check --json reports/latest/results.json
-	@echo "results: $(CURDIR)/reports/latest/results.json"
+report: setup  ## the main job: run every notebook on the newest snapshot (or the demo) into reports/latest/
+	$(BIN)/workbook run
+	@echo "scorecard: $(CURDIR)/reports/latest/index.html"
 
 demo: setup  ## regenerate the synthetic demo snapshot in data/demo/ (seeded: same bytes every time)
 	$(BIN)/python -m analysis.demo data/demo

@@ -199,9 +199,10 @@ class FactorSensitivity(_Params):
     large: str
     factor: str
     factor_transform: Literal["diff", "pct_change"] = "diff"
-    expected: Literal["small_more_negative", "small_less_negative", "small_less_exposed"]
+    expected: Literal["small_more_negative", "small_more_positive", "small_less_exposed"]
     window: Window
     frequency: Literal["daily", "weekly"] = "weekly"
+    market: str | None = Field(None, description="Ken French file: Mkt-RF + RF is the market")
 
 
 class FlowRecord(_Params):

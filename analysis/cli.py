@@ -159,3 +159,15 @@ def claims_cmd(claims_path: Path, snapshot_path: Path | None) -> None:
             row.append("yes" if not missing else "missing " + " ".join(missing))
         table.add_row(*row)
     Console(width=200 if not sys.stdout.isatty() else None).print(table)
+
+
+def _register_subcommands() -> None:
+    """Commands that live in their own modules (imported here, after ``main`` exists)."""
+    from analysis.fetch.command import fetch_cmd
+    from analysis.run_command import run_cmd
+
+    main.add_command(run_cmd)
+    main.add_command(fetch_cmd)
+
+
+_register_subcommands()

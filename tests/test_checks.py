@@ -148,3 +148,83 @@ def test_check_command_refuses_a_bad_date_with_status_2(real_dir):
     )
     assert result.exit_code == 2
     assert "2026-02-30" in result.output
+
+
+# --------------------------------------------------------------- the other kinds, real data
+def test_real_surge_is_the_right_size_at_the_wrong_time(real_results):
+    # ../shared/data/real/prices/^RUT.csv: 2305.11 on 2025-11-20 -> 2551.46 on 2025-12-12 is
+    # +10.7% over 15 sessions; the 15-session windows ending 2025-12-24..2026-01-02 made at most
+    # +1.4% (2512.14 on 2025-12-03 -> 2548.08 on 2025-12-24)
+    r = real_results["rut_surge_12pct_late_december"]
+    assert r.verdict == "partly_supported"
+    assert r.observed["matching_elsewhere"][:2] == ["2025-11-20", "2025-12-12"]
+    assert r.observed["matching_elsewhere"][2] == pytest.approx(2551.46 / 2305.11 - 1)
+    assert r.observed["best_return"] == pytest.approx(2548.08 / 2512.14 - 1, abs=1e-6)
+    assert r.tests and 0 <= r.tests[0].pvalue <= 1
+
+
+def test_real_record_high_was_set_mid_december(real_results):
+    # ^RUT intraday High 2595.98 on 2025-12-12 (an all-time record), before "late December"
+    r = real_results["rut_record_high_2595_98"]
+    assert r.verdict == "partly_supported"
+    assert r.observed["stated_level_date"] == "2025-12-12"
+    assert r.observed["high_peak"] == pytest.approx(2572.90)  # the late-December best, 12-22
+
+
+def test_real_year_end_outperformance_is_supported_but_fragile(real_results):
+    # ^RUT 2469.13 (2025-12-01) -> 2481.91 (12-31) = +0.52%; ^NDX -0.37%: +88 bp
+    r = real_results["smallcaps_beat_megacap_tech_yearend"]
+    assert r.verdict == "supported"
+    assert r.observed["spread"] == pytest.approx(0.008846, abs=1e-6)
+    assert r.fragile  # some windows within +-3 sessions and 19-23 sessions flip the sign
+    assert 0 < r.observed["share_of_windows_agreeing"] < 1
+
+
+def test_real_600bp_over_nasdaq_is_contradicted(real_results):
+    # ^RUT +1.75% and ^IXIC -0.76% from 2025-12-02 to 2026-01-02: +251 bp, under half of 600
+    r = real_results["rut_beat_nasdaq_600bp_month"]
+    assert r.verdict == "contradicted"
+    assert r.observed["spread"] == pytest.approx(0.025146, abs=1e-6)
+    assert "+251 bp" in r.summary
+
+
+def test_real_forecast_of_leadership_is_pending_with_the_interim_spread(real_results):
+    r = real_results["smallcaps_lead_2026"]
+    assert r.verdict == "pending"
+    assert r.observed["through"] == "2026-08-21"
+    assert "2026-12-31" in r.summary
+
+
+def test_real_sensitivities_control_for_the_market(real_results):
+    for cid in ("floating_rate_relief", "rising_yields_headwind", "dollar_insensitivity"):
+        r = real_results[cid]
+        assert r.observed["market_controlled"] is True
+        assert r.pvalue is not None and r.pvalue_adjusted is not None
+        assert r.pvalue_adjusted >= r.pvalue  # Benjamini-Hochberg never lowers a p-value
+    assert real_results["floating_rate_relief"].verdict == "inconclusive"
+    # small caps fell relative to large when the broad dollar rose (beta difference -0.31)
+    assert real_results["dollar_insensitivity"].verdict == "contradicted"
+    assert real_results["dollar_insensitivity"].observed["difference"] == pytest.approx(
+        -0.3131, abs=1e-3
+    )
+
+
+# ---------------------------------------------------------------------- the demo snapshot
+def test_every_claim_gets_a_real_verdict_on_the_demo(demo_snapshot):
+    results = evaluate_all(REGISTRY, demo_snapshot)
+    assert len(results) == 23
+    verdicts = {r.id: r.verdict for r in results}
+    assert "error" not in verdicts.values(), [r.summary for r in results if r.verdict == "error"]
+    assert "needs_data" not in verdicts.values()
+    assert verdicts["earnings_growth_17_22_vs_14_15"] == "pending"  # 2026 not reported yet
+    for r in results:
+        assert r.summary.endswith(".")
+        assert any(ch.isdigit() for ch in r.summary)
+
+
+def test_verdicts_change_only_through_the_adjusted_p_value(demo_snapshot):
+    # with alpha tiny, nothing decided by a test can be "supported"
+    strict = {r.id: r for r in evaluate_all(REGISTRY, demo_snapshot, Context(alpha=1e-12))}
+    for r in strict.values():
+        if r.pvalue is not None and r.pvalue_adjusted > 1e-12:
+            assert r.verdict != "supported", r.id

@@ -4,7 +4,15 @@
 >>> results = evaluate_all(load_claims(), Snapshot("data/demo"))  # doctest: +SKIP
 """
 
-from analysis.checks import levels, policy  # noqa: F401  (importing registers the checks)
+from analysis.checks import (  # noqa: F401  (importing a module registers its checks)
+    earnings,
+    flows,
+    levels,
+    macro,
+    policy,
+    relative,
+    valuation,
+)
 from analysis.checks.base import CHECKS, Context
 from analysis.checks.runner import evaluate, evaluate_all
 

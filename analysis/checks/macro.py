@@ -1,0 +1,82 @@
+"""Checks of macro sensitivities: small- against large-cap betas to yields or the dollar."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.checks.base import Context, Data, Finding, iso, register
+from analysis.claims import Claim, FactorSensitivity
+from analysis.stats.sensitivity import factor_betas, to_changes, to_returns
+
+WORDS = {
+    "small_more_negative": "small caps fall more than large caps when it rises",
+    "small_more_positive": "small caps gain more than large caps when it rises",
+    "small_less_exposed": "small caps are less exposed to it than large caps",
+}
+
+
+def _market_returns(data: Data, rel: str, frequency: str) -> pd.Series:
+    """Ken French's market return (Mkt-RF + RF, percent) as simple returns at ``frequency``."""
+    f = data.frame(rel)
+    daily = (f["Mkt-RF"] + f["RF"]).dropna() / 100
+    if frequency == "daily":
+        return daily
+    return (1 + daily).resample("W-FRI").prod() - 1
+
+
+@register("factor_sensitivity")
+def check_factor_sensitivity(
+    claim: Claim, p: FactorSensitivity, data: Data, ctx: Context
+) -> Finding:
+    """Decisive test: the one-sided p-value of the expectation, from one stacked regression with
+    an interaction term and HAC errors (controlling for the market when ``market`` is given)."""
+    lo, hi = pd.Timestamp(p.window.start), pd.Timestamp(p.window.end)
+    small = to_returns(data.series(p.small).loc[lo:hi], p.frequency)
+    large = to_returns(data.series(p.large).loc[lo:hi], p.frequency)
+    factor = to_changes(data.series(p.factor).loc[lo:hi], p.frequency, p.factor_transform)
+    market = _market_returns(data, p.market, p.frequency).loc[lo:hi] if p.market else None
+    fit = factor_betas(small, large, factor, market=market, frequency=p.frequency, alpha=ctx.alpha)
+    p_one = fit.pvalue(p.expected)
+    name = p.factor.split("/")[-1].removesuffix(".csv")
+    unit = "per point" if p.factor_transform == "diff" else "per unit relative change"
+    control = (
+        "controlling for the market's return"
+        if fit.market_controlled
+        else "not controlling for the market"
+    )
+    head = (
+        f"{p.frequency.capitalize()} betas to {name} ({unit}) from {iso(fit.start)} to "
+        f"{iso(fit.end)}, {control}: small caps {fit.small.estimate:+.4f}, large caps "
+        f"{fit.large.estimate:+.4f}, difference {fit.difference.estimate:+.4f}"
+    )
+    sign_right = {
+        "small_more_negative": fit.difference.estimate < 0,
+        "small_more_positive": fit.difference.estimate > 0,
+        "small_less_exposed": abs(fit.small.estimate) < abs(fit.large.estimate),
+    }[p.expected]
+
+    def decide(p_adj: float):
+        tail = f" (one-sided p {p_one:.3g}, adjusted {p_adj:.3g})"
+        if sign_right and p_adj < ctx.alpha:
+            return "supported", f"{head}: {WORDS[p.expected]}{tail}."
+        if not sign_right and p_one > 1 - ctx.alpha:
+            return "contradicted", f"{head}: the opposite of '{WORDS[p.expected]}'{tail}."
+        return "inconclusive", (f"{head}: the data cannot tell whether {WORDS[p.expected]}{tail}.")
+
+    verdict, summary = decide(p_one)
+    return Finding(
+        verdict,
+        summary,
+        WORDS[p.expected],
+        {
+            "beta_small": fit.small.estimate,
+            "beta_large": fit.large.estimate,
+            "difference": fit.difference.estimate,
+            "market_controlled": fit.market_controlled,
+            "nobs": fit.nobs,
+        },
+        (fit.small, fit.large, fit.difference, fit.less_exposed),
+        (iso(fit.start), iso(fit.end)),
+        pvalue=p_one,
+        decide=decide,
+    )

@@ -1,0 +1,501 @@
+"""Moves over windows of trading days, how rare a move is, and record highs.
+
+Prices are pandas Series of closes with a DatetimeIndex of trading days; a window of ``days``
+sessions ending on session ``t`` runs from the close of session ``t - days`` to the close of ``t``.
+Returns are simple returns in fractions (0.12 is 12%). The small validation helpers at the top are
+shared by the other statistics modules of this family (they would sit well in ``_common.py``).
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+from scipy import stats as sps
+
+from analysis.errors import InsufficientDataError
+from analysis.results import StatResult, _jsonable, _num
+
+
+# ---------------------------------------------------------------- shared helpers
+def choice(value: Any, name: str, options: Iterable[str]) -> None:
+    """Refuse a value outside a choice set, seaborn-style."""
+    if value not in tuple(options):
+        raise ValueError(
+            f"The value for `{name}` must be one of {set(options)}, but {value!r} was passed."
+        )
+
+
+def positive_int(value: Any, name: str, minimum: int = 1) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
+    return int(value)
+
+
+def check_alpha(alpha: float) -> None:
+    if not 0 < alpha < 1:
+        raise ValueError(f"alpha must lie strictly between 0 and 1, got {alpha!r}")
+
+
+def finite(value: Any, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float | np.number):
+        raise ValueError(f"{name} must be a number, got {value!r}")
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be a finite number, got {value!r}")
+    return float(value)
+
+
+def as_date(value: Any, name: str) -> pd.Timestamp:
+    try:
+        day = pd.Timestamp(value)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{name} must be a date such as '2025-12-31', got {value!r}") from exc
+    if day is pd.NaT:
+        raise ValueError(f"{name} must be a date such as '2025-12-31', got {value!r}")
+    return day
+
+
+def as_series(values: Any, what: str, *, positive: bool = False) -> pd.Series:
+    """A float Series on a sorted, duplicate-free DatetimeIndex, missing values dropped."""
+    if not isinstance(values, pd.Series) or not isinstance(values.index, pd.DatetimeIndex):
+        raise ValueError(f"{what} must be a pandas Series with a DatetimeIndex")
+    try:
+        s = values.astype("float64")
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{what} must hold numbers: {exc}") from exc
+    s = s.dropna() if s.hasnans else s
+    s = s if s.index.is_monotonic_increasing else s.sort_index()
+    if s.index.has_duplicates:
+        raise ValueError(f"{what} has duplicate dates, e.g. {s.index[s.index.duplicated()][0]}")
+    if np.isinf(s.to_numpy()).any():
+        raise ValueError(f"{what} contains an infinity; expected finite numbers")
+    if positive and (s <= 0).any():
+        bad = s[s <= 0]
+        raise ValueError(
+            f"{what} must be positive prices; got {float(bad.iloc[0])!r} on {iso(bad.index[0])}"
+        )
+    return s
+
+
+def iso(day: Any) -> str:
+    return pd.Timestamp(day).date().isoformat()
+
+
+def html_table(caption: str, rows: dict[str, Any]) -> str:
+    body = "".join(
+        f"<tr><th style='text-align:left'>{html.escape(k)}</th>"
+        f"<td style='text-align:left'>{html.escape(_num(v) if isinstance(v, float) else str(v))}"
+        "</td></tr>"
+        for k, v in rows.items()
+    )
+    return f"<table class='stat-result'><caption>{html.escape(caption)}</caption>{body}</table>"
+
+
+def window_bounds(index: pd.DatetimeIndex, end: Any, days: int) -> tuple[int, int]:
+    """Positions (start, end) of the ``days``-session window ending on the last session <= end."""
+    last = int(index.searchsorted(as_date(end, "end"), side="right")) - 1
+    if last < days:
+        raise InsufficientDataError(
+            f"window of {days} trading days needs at least {days + 1} closes up to "
+            f"{iso(end)}, got {last + 1}"
+        )
+    return last - days, last
+
+
+class Plain:
+    """Mixin for the small frozen results: ``to_dict()`` (plain JSON, nested results and tables
+    included) and ``_repr_html_()`` (the summary over a table). Subclasses define ``summary``."""
+
+    __slots__ = ()
+
+    def summary(self) -> str:  # pragma: no cover - overridden
+        return type(self).__name__
+
+    def to_dict(self) -> dict[str, Any]:
+        out = {}
+        for key in self.__slots__:  # type: ignore[attr-defined]
+            value = getattr(self, key)
+            if isinstance(value, pd.DataFrame):
+                value = value.to_dict(orient="records")
+            elif hasattr(value, "to_dict"):
+                value = value.to_dict()
+            out[key] = value
+        return _jsonable(out)
+
+    def _repr_html_(self) -> str:
+        flat = {k: v for k, v in self.to_dict().items() if not isinstance(v, dict | list)}
+        return f"<p>{html.escape(self.summary())}</p>" + html_table(type(self).__name__, flat)
+
+
+def rarity_result(
+    name: str, values: pd.Series, observed: float, *, tail: str, days: int, alpha: float, what: str
+) -> StatResult:
+    """Percentile of ``observed`` among window ``values`` (ties half), the count k at least as
+    extreme, the tail share k/n with a Wilson interval on the effective sample size n/days, and
+    the p-value (k + 1)/(n + 1)."""
+    v, n = values.to_numpy(), len(values)
+    k = int((v >= observed).sum() if tail == "upper" else (v <= observed).sum())
+    share, n_eff = k / n, n / days
+    z = sps.norm.ppf(1 - alpha / 2)
+    centre = (share + z**2 / (2 * n_eff)) / (1 + z**2 / n_eff)
+    half = z / (1 + z**2 / n_eff) * math.sqrt(share * (1 - share) / n_eff + z**2 / (4 * n_eff**2))
+    word, more = ("at least", "larger") if tail == "upper" else ("at most", "smaller")
+    return StatResult(
+        name=name,
+        statistic=float(sps.percentileofscore(v, observed, kind="mean")),
+        pvalue=(k + 1) / (n + 1),
+        estimate=share,
+        ci=(max(0.0, centre - half), min(1.0, centre + half)),
+        nobs=n,
+        null_hypothesis=f"The {what} is a draw from the same distribution as history's "
+        f"overlapping {days}-session {what}s.",
+        alternative_hypothesis=f"The {what} is more extreme ({more}) than history's windows of "
+        "the same length tend to be.",
+        method=f"Empirical percentile (ties half) among {n} overlapping windows; p-value "
+        f"(k + 1)/(n + 1) with k windows {word} {observed:.4g}; Wilson interval for the tail share "
+        f"on the effective sample size n/days = {n_eff:.1f}",
+        reference="Davison & Hinkley (1997), Bootstrap Methods, sec. 4.2; Wilson (1927), JASA 22",
+        ci_level=1 - alpha,
+        details={
+            "observed": observed,
+            "tail": tail,
+            f"count_{word.replace(' ', '_')}": k,
+            "tail_share": share,
+            "n_effective": n_eff,
+            "first_window_end": iso(values.index[0]),
+            "last_window_end": iso(values.index[-1]),
+            "note": "Overlapping windows are dependent: the percentile is descriptive and the "
+            "p-value assumes the move is a fresh draw from a stationary history. No HAC "
+            "correction applies; the dependence enters only through the interval's n/days.",
+        },
+    )
+
+
+# ---------------------------------------------------------------- results
+@dataclass(frozen=True, slots=True)
+class WindowReturn(Plain):
+    """Simple return over ``days`` sessions: ``end_close / start_close - 1``."""
+
+    days: int
+    start: pd.Timestamp
+    end: pd.Timestamp
+    start_close: float
+    end_close: float
+    ret: float
+    requested_end: pd.Timestamp
+
+    def summary(self) -> str:
+        return (
+            f"{self.ret:+.2%} over {self.days} sessions, {self.start_close:.2f} on "
+            f"{iso(self.start)} to {self.end_close:.2f} on {iso(self.end)}."
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Peak(Plain):
+    """The highest level in the period and how it compares with every earlier level."""
+
+    kind: Literal["close", "high"]
+    value: float
+    date: pd.Timestamp
+    is_record: bool  # strictly above every earlier level
+    ties_record: bool  # equal to the earlier maximum
+    previous_record: float
+    previous_record_date: pd.Timestamp
+    records_in_period: int  # sessions in the period that set a new record
+    n_history: int  # earlier observations compared against
+
+    def summary(self) -> str:
+        state = "a record" if self.is_record else "no record"
+        state = "ties the record" if self.ties_record else state
+        return (
+            f"max {self.kind} {self.value:.2f} on {iso(self.date)}: {state} (previous record "
+            f"{self.previous_record:.2f} on {iso(self.previous_record_date)})."
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class RecordHigh(Plain):
+    """Record close and record intraday high inside a period, against all earlier history."""
+
+    period_start: pd.Timestamp
+    period_end: pd.Timestamp
+    history_start: pd.Timestamp
+    close: Peak
+    high: Peak | None
+
+    def summary(self) -> str:
+        high = f" Intraday: {self.high.summary()}" if self.high else ""
+        return (
+            f"{iso(self.period_start)} to {iso(self.period_end)}, history from "
+            f"{iso(self.history_start)}. Close: {self.close.summary()}{high}"
+        )
+
+    def _repr_html_(self) -> str:
+        peaks = [p for p in (self.close, self.high) if p is not None]
+        return f"<p>{html.escape(self.summary())}</p>" + "".join(
+            html_table(f"Record {p.kind}", p.to_dict()) for p in peaks
+        )
+
+
+# ---------------------------------------------------------------- statistics
+def window_return(close: pd.Series, *, end: Any, days: int) -> WindowReturn:
+    """Simple return over ``days`` trading days ending on the last session on or before ``end``.
+
+    Descriptive (no test). The start close is the close ``days`` sessions before the end session.
+
+    Parameters
+    ----------
+    close
+        Closes with a DatetimeIndex (missing values dropped; positive).
+    end, days
+        The window's last day (a non-trading day falls back to the session before it) and its
+        length in sessions (>= 1).
+
+    Returns
+    -------
+    WindowReturn
+        ``ret`` (fraction), ``start``/``end`` dates and closes, and ``requested_end``.
+
+    Raises
+    ------
+    InsufficientDataError
+        Fewer than ``days + 1`` closes up to ``end``.
+    ValueError
+        Not a Series with a DatetimeIndex, non-positive prices, or a bad ``days``/``end``.
+
+    Examples
+    --------
+    >>> window_return(rut, end="2025-12-31", days=15).ret  # doctest: +SKIP
+    """
+    days = positive_int(days, "days")
+    s = as_series(close, "close", positive=True)
+    i, j = window_bounds(s.index, end, days)
+    a, b = float(s.iloc[i]), float(s.iloc[j])
+    return WindowReturn(days, s.index[i], s.index[j], a, b, b / a - 1, as_date(end, "end"))
+
+
+def matching_windows(
+    close: pd.Series,
+    *,
+    days: int,
+    stated: float,
+    tolerance: float,
+    search_start: Any,
+    search_end: Any,
+) -> pd.DataFrame:
+    """Every window of ``days`` sessions ending in [search_start, search_end], and which match.
+
+    Parameters
+    ----------
+    close, days
+        Closes with a DatetimeIndex; sessions per window.
+    stated, tolerance
+        The stated move (fraction); a window matches when ``|return - stated| <= tolerance``.
+    search_start, search_end
+        The range (inclusive) in which the window's end session must lie.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per window: ``start``, ``end``, ``start_close``, ``end_close``, ``return``,
+        ``difference`` (return - stated) and ``matches``. See :func:`best_window`.
+
+    Raises
+    ------
+    InsufficientDataError
+        No complete window ends in the range.
+    ValueError
+        Start after end, a negative tolerance, non-finite numbers or a bad series.
+    """
+    days = positive_int(days, "days")
+    stated, tolerance = finite(stated, "stated"), finite(tolerance, "tolerance")
+    if tolerance < 0:
+        raise ValueError(f"tolerance must be >= 0, got {tolerance!r}")
+    lo, hi = as_date(search_start, "search_start"), as_date(search_end, "search_end")
+    if lo > hi:
+        raise ValueError(f"search_start {iso(lo)} is after search_end {iso(hi)}")
+    s = as_series(close, "close", positive=True)
+    pos = np.arange(len(s))
+    keep = (s.index >= lo) & (s.index <= hi) & (pos >= days)
+    if not keep.any():
+        raise InsufficientDataError(
+            f"no window of {days} trading days ends between {iso(lo)} and {iso(hi)}: each needs "
+            f"{days + 1} closes, and the closes run {iso(s.index[0])} to {iso(s.index[-1])}"
+        )
+    ends = pos[keep]
+    out = pd.DataFrame(
+        {
+            "start": s.index[ends - days],
+            "end": s.index[ends],
+            "start_close": s.to_numpy()[ends - days],
+            "end_close": s.to_numpy()[ends],
+        }
+    )
+    out["return"] = out["end_close"] / out["start_close"] - 1
+    out["difference"] = out["return"] - stated
+    out["matches"] = out["difference"].abs() <= tolerance + 1e-12
+    return out
+
+
+def best_window(windows: pd.DataFrame) -> pd.Series:
+    """The row of :func:`matching_windows` closest to the stated move (ties: the later end)."""
+    if not isinstance(windows, pd.DataFrame) or "difference" not in windows or windows.empty:
+        raise ValueError("windows must be a non-empty table from matching_windows()")
+    gap = windows["difference"].abs().to_numpy()
+    return windows.iloc[int(np.flatnonzero(gap == gap.min())[-1])]
+
+
+def move_rarity(
+    close: pd.Series,
+    *,
+    days: int,
+    move: float,
+    before: Any = None,
+    tail: Literal["auto", "upper", "lower"] = "auto",
+    alpha: float = 0.05,
+) -> StatResult:
+    """How rare a move of ``move`` over ``days`` sessions is among all such windows in history.
+
+    H0: the move is a draw from the same distribution as every overlapping ``days``-session
+    return in the history. H1: it is more extreme (larger for ``tail="upper"``).
+
+    Parameters
+    ----------
+    close
+        Closes with a DatetimeIndex; at least ``10 * days + 1`` up to ``before``.
+    days, move
+        Window length in sessions and the move (fraction, e.g. 0.12).
+    before
+        Use only closes on or before this date (the move's start date keeps the move and the
+        windows overlapping it out of its own reference set). Default: all.
+    tail : {"auto", "upper", "lower"}
+        Which tail counts as extreme; ``"auto"``: the upper one for a move >= 0.
+    alpha
+        1 - level of the interval for the tail share.
+
+    Returns
+    -------
+    StatResult
+        ``statistic``: percentile (0-100, ties half); ``estimate``: share of windows at least as
+        extreme, with a Wilson interval on the effective sample size n/days (overlapping windows
+        carry about one independent observation per ``days``); ``pvalue``: (k + 1)/(n + 1), the
+        share of windows, the move included, at least as extreme. Descriptive: no HAC applies.
+
+    Raises
+    ------
+    InsufficientDataError
+        Fewer than ``10 * days + 1`` closes.
+    ValueError
+        Bad series, options or a non-finite move.
+
+    References
+    ----------
+    Davison & Hinkley (1997), Bootstrap Methods and their Application, sec. 4.2 (Monte Carlo
+    p-values); Wilson (1927), "Probable inference...", JASA 22(158).
+    """
+    days, move = positive_int(days, "days"), finite(move, "move")
+    choice(tail, "tail", ("auto", "upper", "lower"))
+    check_alpha(alpha)
+    s = as_series(close, "close", positive=True)
+    if before is not None:
+        s = s.loc[: as_date(before, "before")]
+    if len(s) < 10 * days + 1:
+        raise InsufficientDataError(
+            f"move rarity over {days} trading days needs at least {10 * days + 1} closes "
+            f"(ten windows' worth), got {len(s)}"
+        )
+    side = ("upper" if move >= 0 else "lower") if tail == "auto" else tail
+    returns = (s / s.shift(days) - 1).dropna()
+    return rarity_result(
+        f"Rarity of a {move:+.2%} move over {days} sessions",
+        returns,
+        move,
+        tail=side,
+        days=days,
+        alpha=alpha,
+        what="return",
+    )
+
+
+def _peak(period: pd.Series, levels: pd.Series, kind: str) -> Peak:
+    date = period.idxmax()
+    value, earlier = float(period.loc[date]), levels.loc[levels.index < date]
+    prev_date = earlier.idxmax()
+    prev = float(earlier.loc[prev_date])
+    new = (levels > levels.cummax().shift(1)) & levels.index.isin(period.index)
+    count = int(new.sum())
+    return Peak(
+        kind, value, date, value > prev, value == prev, prev, prev_date, count, len(earlier)
+    )
+
+
+def record_high(
+    close: pd.Series,
+    *,
+    high: pd.Series | None = None,
+    period_start: Any,
+    period_end: Any,
+    history_start: Any = None,
+) -> RecordHigh:
+    """The highest close (and intraday high) in a period and whether each is an all-time record.
+
+    Descriptive (no test). A level is a record when it is strictly above every earlier level
+    from ``history_start`` on; equal to the earlier maximum is reported as a tie, not a record.
+    The peak's date is the first session the period's maximum was reached. Intraday highs are
+    compared with every earlier high and close (a close is a traded level too, which matters where
+    highs are missing).
+
+    Parameters
+    ----------
+    close, high
+        Closes and (optional) intraday highs with a DatetimeIndex.
+    period_start, period_end
+        The period (inclusive) in which to look for the peak.
+    history_start
+        Ignore data before this date (e.g. a series' inception). Default: all.
+
+    Returns
+    -------
+    RecordHigh
+        ``close`` and ``high`` (:class:`Peak`: value, date, is_record, ties_record, previous
+        record and its date, record sessions in the period).
+
+    Raises
+    ------
+    InsufficientDataError
+        No close (or high) in the period, or nothing before it to compare against.
+    ValueError
+        Bad series, or period_start after period_end.
+    """
+    lo, hi = as_date(period_start, "period_start"), as_date(period_end, "period_end")
+    if lo > hi:
+        raise ValueError(f"period_start {iso(lo)} is after period_end {iso(hi)}")
+    start = None if history_start is None else as_date(history_start, "history_start")
+    s = as_series(close, "close", positive=True).loc[start:]
+    series = {"close": s}
+    if high is not None:
+        series["high"] = as_series(high, "high", positive=True).loc[start:]
+    peaks = []
+    for kind, values in series.items():
+        period = values.loc[lo:hi]
+        if period.empty:
+            raise InsufficientDataError(f"no {kind} between {iso(lo)} and {iso(hi)}")
+        levels = (
+            values if kind == "close" else pd.concat([values, s], axis=1, sort=True).max(axis=1)
+        )
+        if not (levels.index < period.index[0]).any():
+            raise InsufficientDataError(
+                f"a record {kind} needs at least 1 level before {iso(period.index[0])} to compare "
+                "against, got 0"
+            )
+        peaks.append(_peak(period, levels, kind))
+    first = s.loc[lo:hi].index
+    return RecordHigh(
+        first[0], first[-1], s.index[0], peaks[0], peaks[1] if high is not None else None
+    )
