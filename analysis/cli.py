@@ -13,18 +13,10 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from analysis.claims import DEFAULT_CLAIMS, load_claims
+from analysis.claims import load_claims
 from analysis.errors import WorkbookError
+from analysis.options import alpha_option, as_of_option, claims_option, snapshot_option
 from analysis.snapshot import Snapshot, default_snapshot
-
-_CLAIMS_OPTION = click.option(
-    "--claims",
-    "claims_path",
-    type=click.Path(path_type=Path),
-    default=DEFAULT_CLAIMS,
-    show_default="data/claims/russell2000_2026.yaml",
-    help="The claims registry.",
-)
 
 
 def _fail(message: str) -> None:
@@ -78,21 +70,9 @@ def snapshot_check(path: Path) -> None:
 
 
 @main.command("check")
-@click.option(
-    "--snapshot",
-    "snapshot_path",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Snapshot folder (default: newest under data/snapshots/, else data/demo/).",
-)
-@click.option(
-    "--as-of",
-    "as_of",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    default=None,
-    help="Evaluate as on this date: later data is not used, later forecasts are pending.",
-)
-@_CLAIMS_OPTION
+@snapshot_option
+@as_of_option
+@claims_option()
 @click.option(
     "--json",
     "json_path",
@@ -100,13 +80,7 @@ def snapshot_check(path: Path) -> None:
     default=None,
     help="Write the results here in the results.json schema.",
 )
-@click.option(
-    "--alpha",
-    type=click.FloatRange(0, 1, min_open=True, max_open=True),
-    default=0.05,
-    show_default=True,
-    help="Test level, applied to Benjamini-Hochberg adjusted p-values.",
-)
+@alpha_option
 def check_cmd(snapshot_path, as_of, claims_path, json_path, alpha) -> None:
     """Evaluate every claim in-process and print a verdict table (exit 0 whatever the verdicts)."""
     from analysis.checks import Context, evaluate_all
@@ -132,7 +106,7 @@ def check_cmd(snapshot_path, as_of, claims_path, json_path, alpha) -> None:
 
 
 @main.command("claims")
-@_CLAIMS_OPTION
+@claims_option()
 @click.option(
     "--snapshot",
     "snapshot_path",

@@ -13,8 +13,9 @@ from pathlib import Path
 import click
 import yaml
 
-from analysis.claims import DEFAULT_CLAIMS, load_claims
+from analysis.claims import load_claims
 from analysis.errors import WorkbookError
+from analysis.options import alpha_option, as_of_option, claims_option, snapshot_option
 from analysis.runner import DEFAULT_OUT, NOTEBOOKS, NOTES, RunError, run_all
 from analysis.snapshot import default_snapshot
 
@@ -54,25 +55,13 @@ def _parameter(text: str) -> tuple[str, object]:
 
 
 @click.command("run")
-@click.option(
-    "--snapshot",
-    "snapshot_path",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Snapshot folder (default: newest under data/snapshots/, else data/demo/).",
-)
+@snapshot_option
 @click.option(
     "--fresh",
     is_flag=True,
     help="Fetch a new snapshot first; if that fails, run on the newest existing one and say so.",
 )
-@click.option(
-    "--as-of",
-    "as_of",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    default=None,
-    help="Evaluate as on this date: later data is not used, later forecasts are pending.",
-)
+@as_of_option
 @click.option(
     "--only",
     multiple=True,
@@ -95,21 +84,8 @@ def _parameter(text: str) -> tuple[str, object]:
 )
 @click.option("--force", is_flag=True, help="Re-execute notebooks whose inputs are unchanged.")
 @click.option("--show-code", is_flag=True, help="Keep the code cells in the HTML pages.")
-@click.option(
-    "--claims",
-    "claims_path",
-    type=click.Path(path_type=Path),
-    default=DEFAULT_CLAIMS,
-    show_default="data/claims/russell2000_2026.yaml",
-    help="The claims registry.",
-)
-@click.option(
-    "--alpha",
-    type=click.FloatRange(0, 1, min_open=True, max_open=True),
-    default=0.05,
-    show_default=True,
-    help="Test level, applied to Benjamini-Hochberg adjusted p-values.",
-)
+@claims_option()
+@alpha_option
 @click.option(
     "--notebooks",
     "notebooks_dir",

@@ -134,9 +134,9 @@ def test_growth_from_levels_checks():
     [
         ((22, 17), {}, "stated_low (22) must not exceed stated_high (17)"),
         (("17", 22), {}, "stated_low must be a number, got '17'"),
-        ((17, math.inf), {}, "stated_high must be finite, got inf"),
-        ((17, 22), {"resolve_date": "soon"}, "resolve_date must be a date such as '2026-12-31'"),
-        ((17, 22), {"as_of": None}, "as_of must be a date such as '2026-12-31', got None"),
+        ((17, math.inf), {}, "stated_high must be a finite number, got inf"),
+        ((17, 22), {"resolve_date": "soon"}, "resolve_date must be a date such as '2025-12-31'"),
+        ((17, 22), {"as_of": None}, "as_of must be a date such as '2025-12-31', got None"),
         ((17, 22), {"realized": 19.0}, "realized was given but as_of 2026-01-02 is before"),
         ((17, 22), {"estimate": "18"}, "estimate must be a number, got '18'"),
     ],

@@ -21,12 +21,13 @@ import click
 from rich.console import Console
 
 from analysis import snapshot as snapshot_module
-from analysis.claims import DEFAULT_CLAIMS, load_claims
+from analysis.claims import load_claims
 from analysis.errors import WorkbookError
 from analysis.fetch.plan import FetchPlan, plan_fetch
 from analysis.fetch.policy import FetchError, FetchPolicy
 from analysis.fetch.snapshot_writer import Interrupted, SnapshotRefused, fetch_snapshot
 from analysis.fetch.sources import SOURCES
+from analysis.options import claims_option
 
 DEFAULT_START = date(2000, 1, 1)
 _DATE = click.DateTime(formats=["%Y-%m-%d"])
@@ -152,14 +153,7 @@ def _print_plan(plan: FetchPlan, claims: Path, start: date, end: date, out: Path
     help="The new snapshot folder; must not exist "
     "(default: data/snapshots/<UTC time YYYYMMDDTHHMMSSZ>/).",
 )
-@click.option(
-    "--claims",
-    "claims_path",
-    type=click.Path(path_type=Path),
-    default=DEFAULT_CLAIMS,
-    show_default="data/claims/russell2000_2026.yaml",
-    help="The claims registry whose data needs say what to fetch.",
-)
+@claims_option("The claims registry whose data needs say what to fetch.")
 @click.option(
     "--dry-run", is_flag=True, help="List what would be fetched, per source; fetch nothing."
 )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -32,3 +34,41 @@ def clean(series: pd.Series | np.ndarray, what: str, minimum: int) -> pd.Series:
         raise ValueError(f"{what} contains an infinity; expected finite numbers")
     require(len(s), minimum, what)
     return s
+
+
+# ------------------------------------------------ input checks shared by the modules
+def choice(value: Any, name: str, options: Iterable[str]) -> None:
+    """Refuse a value outside a choice set, seaborn-style."""
+    if value not in tuple(options):
+        raise ValueError(
+            f"The value for `{name}` must be one of {set(options)}, but {value!r} was passed."
+        )
+
+
+def positive_int(value: Any, name: str, minimum: int = 1) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
+    return int(value)
+
+
+def check_alpha(alpha: float) -> None:
+    if not 0 < alpha < 1:
+        raise ValueError(f"alpha must lie strictly between 0 and 1, got {alpha!r}")
+
+
+def finite(value: Any, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float | np.number):
+        raise ValueError(f"{name} must be a number, got {value!r}")
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be a finite number, got {value!r}")
+    return float(value)
+
+
+def as_date(value: Any, name: str) -> pd.Timestamp:
+    try:
+        day = pd.Timestamp(value)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{name} must be a date such as '2025-12-31', got {value!r}") from exc
+    if day is pd.NaT:
+        raise ValueError(f"{name} must be a date such as '2025-12-31', got {value!r}")
+    return day

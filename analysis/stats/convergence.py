@@ -22,8 +22,16 @@ import statsmodels.api as sm
 from statsmodels.tsa.stattools import coint
 
 from analysis.results import StatResult, _jsonable
-from analysis.stats._common import clean, require
-from analysis.stats.valuation import check_alpha, choice, hac_ols, positive_int
+from analysis.stats._common import (
+    as_date,
+    check_alpha,
+    choice,
+    clean,
+    finite,
+    positive_int,
+    require,
+)
+from analysis.stats.valuation import hac_ols
 
 TREND_MINIMUM = 24
 
@@ -401,24 +409,6 @@ class ForecastScore:
         return _jsonable({k: getattr(self, k) for k in self.__slots__})
 
 
-def _finite(value: Any, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float | np.number):
-        raise ValueError(f"{name} must be a number, got {value!r}")
-    if not math.isfinite(value):
-        raise ValueError(f"{name} must be finite, got {value!r}")
-    return float(value)
-
-
-def _date(value: Any, name: str) -> pd.Timestamp:
-    try:
-        stamp = pd.Timestamp(value)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name} must be a date such as '2026-12-31', got {value!r}") from exc
-    if stamp is pd.NaT:
-        raise ValueError(f"{name} must be a date such as '2026-12-31', got {value!r}")
-    return stamp
-
-
 def score_forecast_range(
     stated_low: float,
     stated_high: float,
@@ -461,12 +451,12 @@ def score_forecast_range(
     >>> score_forecast_range(17, 22, resolve_date="2026-12-31", as_of="2026-01-02").status
     'pending'
     """
-    low, high = _finite(stated_low, "stated_low"), _finite(stated_high, "stated_high")
+    low, high = finite(stated_low, "stated_low"), finite(stated_high, "stated_high")
     if low > high:
         raise ValueError(f"stated_low ({low:g}) must not exceed stated_high ({high:g})")
-    resolve, asof = _date(resolve_date, "resolve_date"), _date(as_of, "as_of")
-    real = None if realized is None else _finite(realized, "realized")
-    est = None if estimate is None else _finite(estimate, "estimate")
+    resolve, asof = as_date(resolve_date, "resolve_date"), as_date(as_of, "as_of")
+    real = None if realized is None else finite(realized, "realized")
+    est = None if estimate is None else finite(estimate, "estimate")
     if real is not None and asof < resolve:
         raise ValueError(
             f"realized was given but as_of {asof.date()} is before resolve_date {resolve.date()}: "

@@ -15,7 +15,8 @@ from scipy.special import betaincinv
 
 from analysis.errors import InsufficientDataError
 from analysis.results import StatResult
-from analysis.stats.windows import as_date, as_series, check_alpha, iso
+from analysis.stats._common import as_date, check_alpha
+from analysis.stats.windows import as_series, iso
 
 PW = (
     "Przyborowski & Wilenski (1940), Biometrika 31(3/4); exact conditional test as in "

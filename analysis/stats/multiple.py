@@ -17,7 +17,7 @@ import pandas as pd
 from statsmodels.stats.multitest import multipletests
 
 from analysis.results import _jsonable
-from analysis.stats.windows import check_alpha
+from analysis.stats._common import check_alpha
 
 BH = (
     "Benjamini & Hochberg (1995), 'Controlling the false discovery rate', JRSS B 57(1); "

@@ -20,19 +20,15 @@ from scipy.special import ndtr
 
 from analysis.errors import InsufficientDataError
 from analysis.results import StatResult
-from analysis.stats._common import newey_west_lags
-from analysis.stats.windows import (
-    Plain,
+from analysis.stats._common import (
     as_date,
-    as_series,
     check_alpha,
     choice,
     finite,
-    iso,
+    newey_west_lags,
     positive_int,
-    rarity_result,
-    window_bounds,
 )
+from analysis.stats.windows import Plain, as_series, iso, rarity_result, window_bounds
 
 KV = "Kiefer & Vogelsang (2005), 'A new asymptotic theory for HAR tests', Econometric Theory 21(6)"
 

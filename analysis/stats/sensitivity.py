@@ -18,8 +18,8 @@ from scipy.special import ndtr, ndtri
 
 from analysis.errors import InsufficientDataError
 from analysis.results import StatResult, _jsonable
-from analysis.stats._common import newey_west_lags
-from analysis.stats.windows import as_series, check_alpha, choice, iso, positive_int
+from analysis.stats._common import check_alpha, choice, newey_west_lags, positive_int
+from analysis.stats.windows import as_series, iso
 
 Frequency = Literal["daily", "weekly", "monthly"]
 FREQUENCIES = ("daily", "weekly", "monthly")

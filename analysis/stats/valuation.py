@@ -25,34 +25,20 @@ from statsmodels.tsa.ar_model import AutoReg
 from statsmodels.tsa.stattools import adfuller, kpss
 
 from analysis.results import StatResult, _jsonable
-from analysis.stats._common import clean, newey_west_lags, require
+from analysis.stats._common import (
+    check_alpha,
+    choice,
+    clean,
+    newey_west_lags,
+    positive_int,
+    require,
+)
 
 LLSW = (
     "Lazarus, Lewis, Stock & Watson (2018), 'HAR inference: recommendations for practice', "
     "JBES 36(4); Sun (2013), Econometrics Journal 16(1)"
 )
 NW = "Newey & West (1987), Econometrica 55(3); statsmodels OLS.fit(cov_type='HAC')"
-
-
-# ---------------------------------------------------------------- shared helpers
-# (also used by convergence.py; they would sit well in _common.py)
-def choice(value: Any, name: str, options: tuple[str, ...]) -> None:
-    """Refuse a value outside a ``Literal`` choice set, seaborn-style."""
-    if value not in options:
-        raise ValueError(
-            f"The value for `{name}` must be one of {set(options)}, but {value!r} was passed."
-        )
-
-
-def check_alpha(alpha: float) -> None:
-    if not 0 < alpha < 1:
-        raise ValueError(f"alpha must lie strictly between 0 and 1, got {alpha!r}")
-
-
-def positive_int(value: Any, name: str, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
-    return int(value)
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import html
 import math
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -20,44 +19,7 @@ from scipy import stats as sps
 
 from analysis.errors import InsufficientDataError
 from analysis.results import StatResult, _jsonable, _num
-
-
-# ---------------------------------------------------------------- shared helpers
-def choice(value: Any, name: str, options: Iterable[str]) -> None:
-    """Refuse a value outside a choice set, seaborn-style."""
-    if value not in tuple(options):
-        raise ValueError(
-            f"The value for `{name}` must be one of {set(options)}, but {value!r} was passed."
-        )
-
-
-def positive_int(value: Any, name: str, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
-    return int(value)
-
-
-def check_alpha(alpha: float) -> None:
-    if not 0 < alpha < 1:
-        raise ValueError(f"alpha must lie strictly between 0 and 1, got {alpha!r}")
-
-
-def finite(value: Any, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float | np.number):
-        raise ValueError(f"{name} must be a number, got {value!r}")
-    if not math.isfinite(value):
-        raise ValueError(f"{name} must be a finite number, got {value!r}")
-    return float(value)
-
-
-def as_date(value: Any, name: str) -> pd.Timestamp:
-    try:
-        day = pd.Timestamp(value)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name} must be a date such as '2025-12-31', got {value!r}") from exc
-    if day is pd.NaT:
-        raise ValueError(f"{name} must be a date such as '2025-12-31', got {value!r}")
-    return day
+from analysis.stats._common import as_date, check_alpha, choice, finite, positive_int
 
 
 def as_series(values: Any, what: str, *, positive: bool = False) -> pd.Series:
