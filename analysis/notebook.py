@@ -59,9 +59,13 @@ class Workbook:
         return cls(registry, snap, {r.id: r for r in results}, Path(notes_dir), until)
 
     # ------------------------------------------------------------------ display
-    def header(self) -> None:
-        """The article, the snapshot, and (for the demo) a warning that the data is synthetic."""
-        if self.snapshot.synthetic:
+    def header(self, *, banner: bool = True) -> None:
+        """The article, the snapshot, and (for the demo) a warning that the data is synthetic.
+
+        ``banner=False`` leaves the warning out: ``workbook run`` puts its own at the top of
+        every exported page.
+        """
+        if banner and self.snapshot.synthetic:
             display(
                 HTML(
                     "<div style='background:#cf222e;color:white;padding:10px 14px;font-weight:bold;"
@@ -114,6 +118,7 @@ class Workbook:
             frame = frame.tail(rows)
         frame = frame.dropna(axis=1, how="all")
         frame.attrs = {}
+        frame.index = pd.Index(frame.index.strftime("%Y-%m-%d"), name="date")
         return frame.style.set_caption(f"{have[0]}").format(precision=2)
 
     def note(self, claim_id: str) -> Markdown | None:
