@@ -127,17 +127,18 @@ class Workbook:
             return Markdown(f"**Analyst note** (`notes/{claim_id}.md`):\n\n{path.read_text()}")
         return None
 
-    def show(self, claim_id: str) -> None:
+    def show(self, claim_id: str, *, heading: bool = False) -> None:
         """Everything about one claim: words, data, chart, tests, verdict, note.
 
         Returns nothing, so that the cell does not render the result a second time.
         """
         claim, r = self.registry.get(claim_id), self.results[claim_id]
         display(HTML(f"<a id='{html.escape(claim_id)}'></a>"))
+        files = ", ".join(f"`{f}`" for f in claim.data)
+        title = f"## {claim.text}\n\nClaim `{claim_id}`, checked as " if heading else "Checked as "
         display(
             Markdown(
-                f"### `{claim_id}`\n> {claim.text}\n\n"
-                f"Check: **{claim.kind}**; data: {', '.join(f'`{f}`' for f in claim.data)}"
+                f"{title}**{claim.kind}** with {files}."
                 + (f"  \n{claim.note}" if claim.note else "")
             )
         )
@@ -160,7 +161,7 @@ class Workbook:
     def show_theme(self, theme: str) -> None:
         """Show every claim of a theme, in registry order (the generic notebook's loop)."""
         for claim in self.registry.by_theme(theme):
-            self.show(claim.id)
+            self.show(claim.id, heading=True)
 
     def scoreboard(self, theme: str) -> pd.DataFrame:
         """The theme's verdicts at a glance."""
