@@ -55,3 +55,19 @@ class ClaimsError(WorkbookError):
 
 class InsufficientDataError(WorkbookError):
     """A statistic was asked of fewer observations than it needs."""
+
+
+class RunError(WorkbookError):
+    """A run was asked for something it cannot do (an unknown theme, a missing notebook)."""
+
+
+class ParameterError(RunError):
+    """A notebook's parameters cell does not accept the values the run would inject.
+
+    ``notebook`` and ``name`` say which cell and which parameter.
+    """
+
+    def __init__(self, notebook: str | Path, problem: str, *, name: str | None = None) -> None:
+        self.notebook = str(notebook)
+        self.name = name
+        super().__init__(f"{notebook}: {problem}")

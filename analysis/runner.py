@@ -23,7 +23,6 @@ Examples
 
 from __future__ import annotations
 
-import ast
 import hashlib
 import json
 import logging
@@ -40,12 +39,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-import nbformat
-
 from analysis.claims import DEFAULT_CLAIMS, Registry, load_claims
-from analysis.errors import WorkbookError
+from analysis.errors import RunError
 from analysis.htmlexport import export_notebook, page_banner
 from analysis.output import results_document, write_json
+from analysis.parameters import CONTRACT, validate_parameters
 from analysis.results import ClaimResult, StatResult
 from analysis.scorecard import write_scorecard
 from analysis.snapshot import PROJECT_ROOT, Snapshot
@@ -57,42 +55,8 @@ GENERIC = "claims.ipynb"  # walks through the claims of any theme given as a par
 CELL_TIMEOUT = 1800  # seconds; a cell that runs longer is a bug, not a slow statistic
 KERNEL_ARGS = ["--IPKernelApp.log_level=CRITICAL"]  # kernel chatter would bury the progress bar
 # the parameters every notebook declares and the run sets (see the module docstring)
-CONTRACT = ("snapshot", "claims", "as_of", "alpha", "theme", "results_path", "notes_dir")
 _FINGERPRINT_VERSION = 1
 Status = Literal["ok", "failed", "reused"]
-
-
-class RunError(WorkbookError):
-    """A run was asked for something it cannot do (an unknown theme, a missing notebook)."""
-
-
-class ParameterError(RunError):
-    """A notebook's parameters cell does not accept the values the run would inject.
-
-    ``notebook`` and ``name`` say which cell and which parameter.
-    """
-
-    def __init__(self, notebook: str | Path, problem: str, *, name: str | None = None) -> None:
-        self.notebook = str(notebook)
-        self.name = name
-        super().__init__(f"{notebook}: {problem}")
-
-
-@dataclass(frozen=True, slots=True)
-class Parameter:
-    """One assignment of a ``parameters`` cell: its name, annotation (source text) and default."""
-
-    name: str
-    annotation: str | None
-    default: Any = None
-
-    def accepts(self, value: Any) -> bool:
-        """Whether ``value`` matches the annotation (or, without one, the default's type)."""
-        if self.annotation is None:
-            if self.default is None:
-                return True
-            return _accepts(ast.parse(type(self.default).__name__, mode="eval").body, value)
-        return _accepts(ast.parse(self.annotation, mode="eval").body, value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,131 +110,6 @@ def _outputs(theme: str) -> list[str]:
         f".results/{theme}.json",
         f".fingerprints/{theme}.json",
     ]
-
-
-_TYPES = {
-    "str": str,
-    "int": int,
-    "float": (int, float),
-    "bool": bool,
-    "list": list,
-    "dict": dict,
-    "tuple": tuple,
-}
-
-
-def _accepts(node: ast.expr, value: Any) -> bool:
-    """Whether ``value`` fits the annotation ``node``; an annotation it cannot read accepts all."""
-    if isinstance(node, ast.Constant):
-        if node.value is None:
-            return value is None
-        if isinstance(node.value, str):  # a quoted annotation
-            try:
-                return _accepts(ast.parse(node.value, mode="eval").body, value)
-            except SyntaxError:
-                return True
-        return True
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
-        return _accepts(node.left, value) or _accepts(node.right, value)
-    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name):
-        args = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
-        if node.value.id == "Optional":
-            return value is None or _accepts(args[0], value)
-        if node.value.id == "Union":
-            return any(_accepts(a, value) for a in args)
-        return _accepts(node.value, value)
-    if isinstance(node, ast.Name | ast.Attribute):
-        name = node.id if isinstance(node, ast.Name) else node.attr
-        if name == "None":
-            return value is None
-        kind = _TYPES.get(name)
-        if kind is None:  # Any, Path, a type the check does not know: cannot tell
-            return True
-        return isinstance(value, kind) and (name == "bool" or not isinstance(value, bool))
-    return True
-
-
-def read_parameters(notebook: str | Path) -> dict[str, Parameter]:
-    """The parameters a notebook declares: the assignments of its cell tagged ``parameters``.
-
-    Parameters
-    ----------
-    notebook
-        An ``.ipynb`` file.
-
-    Returns
-    -------
-    dict
-        Name to :class:`Parameter`, in the cell's order.
-
-    Raises
-    ------
-    ParameterError
-        When the notebook cannot be read, has no code cell tagged ``parameters``, or the cell
-        is not valid Python.
-    """
-    try:
-        nb = nbformat.read(notebook, as_version=4)
-    except Exception as exc:
-        raise ParameterError(notebook, f"not a readable notebook ({exc})") from exc
-    cell = next(
-        (
-            c
-            for c in nb.cells
-            if c.cell_type == "code" and "parameters" in c.get("metadata", {}).get("tags", [])
-        ),
-        None,
-    )
-    if cell is None:
-        raise ParameterError(notebook, "no code cell tagged 'parameters', expected the first one")
-    try:
-        tree = ast.parse(cell.source)
-    except SyntaxError as exc:
-        raise ParameterError(notebook, f"parameters cell line {exc.lineno}: {exc.msg}") from exc
-    declared: dict[str, Parameter] = {}
-    for node in tree.body:
-        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
-            name, annotation, value = node.target.id, ast.unparse(node.annotation), node.value
-        elif (
-            isinstance(node, ast.Assign)
-            and len(node.targets) == 1
-            and isinstance(node.targets[0], ast.Name)
-        ):
-            name, annotation, value = node.targets[0].id, None, node.value
-        else:
-            continue
-        try:
-            default = ast.literal_eval(value) if value is not None else None
-        except (ValueError, TypeError, SyntaxError):  # a computed default: its type is unknown
-            default = None
-        declared[name] = Parameter(name, annotation, default)
-    return declared
-
-
-def validate_parameters(notebook: str | Path, values: Mapping[str, Any]) -> None:
-    """Refuse ``values`` that the notebook's parameters cell does not declare, or mistypes.
-
-    Raises
-    ------
-    ParameterError
-        Naming the notebook, the parameter, what was passed and what the cell declares.
-    """
-    declared = read_parameters(notebook)
-    for name, value in values.items():
-        if name not in declared:
-            raise ParameterError(
-                notebook,
-                f"unknown parameter {name!r}, the parameters cell declares "
-                f"{', '.join(declared) or 'nothing'}",
-                name=name,
-            )
-        if not declared[name].accepts(value):
-            raise ParameterError(
-                notebook,
-                f"parameter {name!r} must be {declared[name].annotation or 'like its default'}, "
-                f"but {value!r} ({type(value).__name__}) was passed",
-                name=name,
-            )
 
 
 def _digest(paths: Sequence[Path], root: Path) -> str:

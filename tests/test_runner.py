@@ -22,9 +22,11 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 
 from analysis.checks import Context, evaluate_all
 from analysis.claims import load_claims
+from analysis.errors import ParameterError, RunError
 from analysis.htmlexport import ExportError, external_references, notebook_to_html
+from analysis.parameters import CONTRACT, read_parameters
 from analysis.run_command import run_cmd
-from analysis.runner import CONTRACT, ParameterError, RunError, read_parameters, run_all
+from analysis.runner import run_all
 from analysis.snapshot import Snapshot
 
 FIXTURES = Path(__file__).resolve().parent / "notebooks"
