@@ -23,15 +23,9 @@ from statsmodels.tsa.stattools import adfuller, kpss
 
 from analysis.errors import InsufficientDataError
 from analysis.stats._common import newey_west_lags
-from analysis.stats.valuation import (
-    gap_from_points,
-    gap_predicts_returns,
-    gap_vs_history,
-    hac_ols,
-    half_life,
-    mean_reversion,
-    relative_percentile,
-)
+from analysis.stats.hac import hac_ols
+from analysis.stats.reversion import gap_predicts_returns, half_life, mean_reversion
+from analysis.stats.valuation import gap_from_points, gap_vs_history, relative_percentile
 
 MONTHS = pd.date_range("2005-01-31", periods=300, freq="ME")
 LEVEL = 0.85  # long-run small/large P/E ratio of the simulations

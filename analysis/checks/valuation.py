@@ -9,13 +9,8 @@ import pandas as pd
 
 from analysis.checks.base import Context, Data, Finding, iso, register
 from analysis.claims import Claim, ValuationGap, ValuationPoint
-from analysis.stats.valuation import (
-    gap_from_points,
-    gap_predicts_returns,
-    gap_vs_history,
-    mean_reversion,
-    relative_percentile,
-)
+from analysis.stats.reversion import gap_predicts_returns, mean_reversion
+from analysis.stats.valuation import gap_from_points, gap_vs_history, relative_percentile
 
 
 def _level(s: pd.Series, day) -> tuple[float, pd.Timestamp]:

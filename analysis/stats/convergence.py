@@ -31,7 +31,7 @@ from analysis.stats._common import (
     positive_int,
     require,
 )
-from analysis.stats.valuation import hac_ols
+from analysis.stats.hac import hac_ols
 
 TREND_MINIMUM = 24
 
