@@ -68,3 +68,23 @@ def test_the_real_scorecard_links_every_claim_to_its_section(real_report):
         assert link in index, link
         page = (out / f"{claim.theme}.html").read_text()
         assert len(re.findall(rf"id=['\"]{claim.id}['\"]", page)) == 1, claim.id
+
+
+@pytest.mark.slow
+def test_an_analyst_note_shows_on_the_theme_page_and_the_scorecard(demo_snapshot, tmp_path):
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "fed_funds_range_350_375.md").write_text(
+        "Checked against the FOMC statement of 2025-12-10 by hand.\n"
+    )
+    out = tmp_path / "report"
+    result = CliRunner().invoke(
+        main,
+        ["run", "--snapshot", str(demo_snapshot.root), "--only", "fed_policy",
+         "--notes", str(notes), "--out", str(out)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    for page in ("fed_policy.html", "index.html"):
+        assert (
+            "Checked against the FOMC statement of 2025-12-10 by hand." in (out / page).read_text()
+        ), page
