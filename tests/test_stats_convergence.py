@@ -19,13 +19,12 @@ from statsmodels.tsa.stattools import coint
 
 from analysis.errors import InsufficientDataError
 from analysis.stats.convergence import (
-    ForecastScore,
     engle_granger,
     growth_differential_trend,
     growth_from_levels,
-    score_forecast_range,
     sigma_convergence,
 )
+from analysis.stats.forecasts import ForecastScore, score_forecast_range
 
 QUARTERS = pd.date_range("1996-03-31", periods=120, freq="QE")
 REPS = 500

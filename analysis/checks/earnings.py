@@ -12,9 +12,9 @@ from analysis.stats.convergence import (
     engle_granger,
     growth_differential_trend,
     growth_from_levels,
-    score_forecast_range,
     sigma_convergence,
 )
+from analysis.stats.forecasts import score_forecast_range
 
 
 def _at(frame: pd.DataFrame, file: str, column: str, day) -> float | None:
