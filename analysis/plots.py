@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
@@ -81,6 +82,19 @@ def plot_levels(claim: Claim, result: ClaimResult, snapshot: Snapshot, *, ax=Non
     if isinstance(stated, int | float) and abs(stated) > 2:
         ax.axhline(stated, ls="--", color="black", lw=1, label=f"stated {stated:,.2f}")
     _mark_range(ax, result)
+    elsewhere = (
+        (result.observed or {}).get("matching_elsewhere")
+        if isinstance(result.observed, dict)
+        else None
+    )
+    if elsewhere:  # a window that matches the stated move, outside the stated dates
+        ax.axvspan(
+            pd.Timestamp(elsewhere[0]),
+            pd.Timestamp(elsewhere[1]),
+            color="grey",
+            alpha=0.18,
+            label=f"matching move {elsewhere[0]} to {elsewhere[1]}",
+        )
     ax.set(title=f"{_name(rel)}: {claim.id}", xlabel="date", ylabel="index level / price")
     ax.legend(loc="best", fontsize=8)
     return ax
@@ -216,5 +230,9 @@ def plot_claim(claim: Claim, result: ClaimResult, snapshot: Snapshot, *, ax=None
         return None
     with theme():
         ax = PLOTS[claim.kind](claim, result, snapshot, ax=ax)
+        if claim.kind != "factor_sensitivity":  # every other plot has time on its x axis
+            locator = mdates.AutoDateLocator(maxticks=8)
+            ax.xaxis.set_major_locator(locator)
+            ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
         ax.figure.tight_layout()
     return ax

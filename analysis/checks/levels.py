@@ -156,7 +156,7 @@ def check_window_move(claim: Claim, p: WindowMove, data: Data, ctx: Context) -> 
             stated,
             observed,
             (rarity,),
-            (iso(m["start"]), iso(hi)),
+            (iso(wins["start"].min()), iso(hi)),
         )
     return Finding(
         "contradicted",
