@@ -266,6 +266,11 @@ class Claim(BaseModel):
     data: list[str] = Field(min_length=1, description="snapshot files the check needs")
     proxies: dict[str, str] = Field({}, description="accepted stand-in file for a needed one")
     forecast: bool = False
+    as_of: date | None = Field(
+        None,
+        description="the moment the claim speaks of, when it is "
+        "not the article's date (a sidebar published later)",
+    )
     note: str = ""
 
     @property

@@ -32,18 +32,59 @@ class MissingData(WorkbookError):
 
 @dataclass(frozen=True)
 class Context:
-    """Run-wide settings: the evaluation date (data after it is not used) and the test level."""
+    """Run-wide settings.
+
+    ``until`` is the evaluation date (no data after it is used; forecasts not yet due are
+    pending); ``publication`` is the article's date: a claim about the moment of publication
+    (any claim not marked ``forecast``) reads no data after it, or after its own ``as_of``.
+    """
 
     until: date | None = None
     alpha: float = 0.05
+    publication: date | None = None
+
+    def cut_for(self, claim: Claim) -> date | None:
+        """The last date of data a check of ``claim`` may read."""
+        if claim.forecast:
+            return self.until
+        moment = claim.as_of or self.publication
+        if moment is None or self.until is None:
+            return moment or self.until
+        return min(moment, self.until)
+
+
+class NotYet(WorkbookError):
+    """The claim speaks of a period that ends after the evaluation date: ``pending``."""
+
+
+def require_through(series: pd.Series, day, rel: str, ctx: Context) -> None:
+    """Refuse to judge a period the data do not reach (three days of slack for a weekend).
+
+    Raises :class:`NotYet` when the evaluation date comes before ``day`` (the claim's date has
+    not come), else :class:`MissingData` naming the file and the date it must reach.
+    """
+    day = pd.Timestamp(day)
+    last = series.index[-1] if len(series) else None
+    if last is not None and last >= day - pd.Timedelta(days=3):
+        return
+    if ctx.until is not None and pd.Timestamp(ctx.until) < day:
+        raise NotYet(
+            f"the claim speaks of data through {iso(day)}, after the evaluation date "
+            f"{iso(ctx.until)}"
+        )
+    ends = f"it ends {iso(last)}" if last is not None else "it is empty"
+    raise MissingData(rel, f"data through {iso(day)}; {ends}")
 
 
 @dataclass(frozen=True)
 class Finding:
     """What a check found, before the run-wide p-value adjustment.
 
-    ``pvalue`` is the decisive test's raw p-value; when given with ``decide``, the verdict and
-    summary are re-decided with the Benjamini-Hochberg adjusted p-value of the whole run.
+    ``pvalue`` is the decisive test's raw p-value for the claim's direction and
+    ``pvalue_opposite`` the one for the opposite direction; when given with ``decide``, the
+    verdict and summary are re-decided as ``decide(p_adjusted, p_opposite_adjusted)``, each
+    adjusted with Benjamini-Hochberg across the whole run (one family per direction, so that
+    neither "supported" nor "contradicted" rests on an unadjusted p-value).
     """
 
     verdict: Verdict
@@ -54,7 +95,8 @@ class Finding:
     date_range: tuple[str, str] | None = None
     fragile: bool = False
     pvalue: float | None = None
-    decide: Callable[[float], tuple[Verdict, str]] | None = None
+    decide: Callable[[float, float | None], tuple[Verdict, str]] | None = None
+    pvalue_opposite: float | None = None
 
 
 class Data:

@@ -45,7 +45,8 @@ def check_earnings_forecast(claim: Claim, p: EarningsForecast, data: Data, ctx: 
             realized=realized,
             estimate=estimate,
             resolve_date=resolve,
-            as_of=p.as_of,
+            # a realized value means the forecast has resolved: score it as of that date
+            as_of=resolve if realized is not None else p.as_of,
         )
     tests = tuple(s.as_stat_result() for s in scores.values())
     desc = "; ".join(_describe(side, s) for side, s in scores.items())
@@ -103,13 +104,15 @@ def check_earnings_convergence(
         f"points a year"
     )
 
-    def decide(p_adj: float):
+    def decide(p_adj: float, p_opp: float | None):
         tail = f" (one-sided p {trend.pvalue:.3g}, adjusted {p_adj:.3g})"
         if p_adj < ctx.alpha and trend.estimate < 0:
             return "supported", head + ": the growth rates converge" + tail + "."
+        if p_opp is not None and p_opp < ctx.alpha:
+            return "contradicted", head + ": the growth rates diverge" + tail + "."
         return "inconclusive", head + ": no significant convergence" + tail + "."
 
-    verdict, summary = decide(trend.pvalue)
+    verdict, summary = decide(trend.pvalue, 1 - trend.pvalue)
     return Finding(
         verdict,
         summary,
@@ -118,5 +121,6 @@ def check_earnings_convergence(
         tuple(tests),
         (iso(gs.index[0]), iso(gs.index[-1])),
         pvalue=trend.pvalue,
+        pvalue_opposite=1 - trend.pvalue,
         decide=decide,
     )

@@ -52,21 +52,22 @@ def check_activity_change(claim: Claim, p: ActivityChange, data: Data, ctx: Cont
     recent = counts.loc[pd.Timestamp(p.recent.start) : pd.Timestamp(p.recent.end)]
     base = counts.loc[pd.Timestamp(p.baseline.start) : pd.Timestamp(p.baseline.end)]
     res = rate_change(recent, base, alpha=ctx.alpha)
+    fell = rate_change(base, recent, alpha=ctx.alpha).pvalue  # the opposite direction
     head = (
         f"{p.series}: {recent.mean():.1f} a period from {iso(p.recent.start)} to "
         f"{iso(p.recent.end)} against {base.mean():.1f} from {iso(p.baseline.start)} to "
         f"{iso(p.baseline.end)} (rate ratio {res.estimate:.2f})"
     )
 
-    def decide(p_adj: float):
+    def decide(p_adj: float, p_opp: float | None):
         tail = f" (one-sided p {res.pvalue:.3g}, adjusted {p_adj:.3g})"
         if p_adj < ctx.alpha:
             return "supported", head + ": activity increased" + tail + "."
-        if res.estimate < 1:
-            return "contradicted", head + ": activity fell" + tail + "."
-        return "inconclusive", head + ": no significant increase" + tail + "."
+        if p_opp is not None and p_opp < ctx.alpha:
+            return "contradicted", head + f": activity fell (p {p_opp:.3g}, adjusted)."
+        return "inconclusive", head + ": no significant change" + tail + "."
 
-    verdict, summary = decide(res.pvalue)
+    verdict, summary = decide(res.pvalue, fell)
     return Finding(
         verdict,
         summary,
@@ -79,5 +80,6 @@ def check_activity_change(claim: Claim, p: ActivityChange, data: Data, ctx: Cont
         (res,),
         (iso(p.baseline.start), iso(p.recent.end)),
         pvalue=res.pvalue,
+        pvalue_opposite=fell,
         decide=decide,
     )

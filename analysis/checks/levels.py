@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.checks.base import Context, Data, Finding, MissingData, iso, pct, register
+from analysis.checks.base import (
+    Context,
+    Data,
+    Finding,
+    MissingData,
+    iso,
+    pct,
+    register,
+    require_through,
+)
 from analysis.claims import Claim, LevelOnDate, Momentum, RecordHigh, WindowMove
 from analysis.stats.windows import best_window, matching_windows, move_rarity, record_high
 
@@ -13,6 +22,7 @@ from analysis.stats.windows import best_window, matching_windows, move_rarity, r
 def check_level_on_date(claim: Claim, p: LevelOnDate, data: Data, ctx: Context) -> Finding:
     series = data.series(p.series, p.column)
     day = pd.Timestamp(p.date)
+    require_through(series, day, p.series, ctx)
     name = p.series.split("/")[-1].removesuffix(".csv")
     stated = {"value": p.stated, "date": iso(day), "tolerance": p.tolerance}
     if day not in series.index:
@@ -178,8 +188,7 @@ def check_record_high(claim: Claim, p: RecordHigh, data: Data, ctx: Context) -> 
     high = frame[p.high_column].dropna() if p.high_column and p.high_column in frame else None
     name = _name(p.series)
     start, end = pd.Timestamp(p.period.start), pd.Timestamp(p.period.end)
-    if close.index[-1] < start:
-        raise MissingData(p.series, f"closes in {iso(start)} to {iso(end)}")
+    require_through(close, end, p.series, ctx)
     rec = record_high(
         close, high=high, period_start=start, period_end=end, history_start=p.history_start
     )

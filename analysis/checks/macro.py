@@ -55,15 +55,18 @@ def check_factor_sensitivity(
         "small_less_exposed": abs(fit.small.estimate) < abs(fit.large.estimate),
     }[p.expected]
 
-    def decide(p_adj: float):
+    def decide(p_adj: float, p_opp: float | None):
         tail = f" (one-sided p {p_one:.3g}, adjusted {p_adj:.3g})"
         if sign_right and p_adj < ctx.alpha:
             return "supported", f"{head}: {WORDS[p.expected]}{tail}."
-        if not sign_right and p_one > 1 - ctx.alpha:
-            return "contradicted", f"{head}: the opposite of '{WORDS[p.expected]}'{tail}."
+        if not sign_right and p_opp is not None and p_opp < ctx.alpha:
+            return "contradicted", (
+                f"{head}: the opposite of '{WORDS[p.expected]}' (p "
+                f"{p_opp:.3g} for the opposite, adjusted)."
+            )
         return "inconclusive", (f"{head}: the data cannot tell whether {WORDS[p.expected]}{tail}.")
 
-    verdict, summary = decide(p_one)
+    verdict, summary = decide(p_one, 1 - p_one)
     return Finding(
         verdict,
         summary,
@@ -78,5 +81,6 @@ def check_factor_sensitivity(
         (fit.small, fit.large, fit.difference, fit.less_exposed),
         (iso(fit.start), iso(fit.end)),
         pvalue=p_one,
+        pvalue_opposite=1 - p_one,
         decide=decide,
     )

@@ -9,7 +9,7 @@ from importlib.resources import files
 
 import pandas as pd
 
-from analysis.checks.base import Context, Data, Finding, iso, register
+from analysis.checks.base import Context, Data, Finding, iso, register, require_through
 from analysis.claims import Claim, RateDecisions, RateForecast, TargetRange
 
 
@@ -49,6 +49,7 @@ def rate_changes(upper: pd.Series) -> pd.DataFrame:
 def check_target_range(claim: Claim, p: TargetRange, data: Data, ctx: Context) -> Finding:
     lower = data.series(p.lower).loc[: pd.Timestamp(p.date)]
     upper = data.series(p.upper).loc[: pd.Timestamp(p.date)]
+    require_through(upper, p.date, p.upper, ctx)
     if lower.empty or upper.empty:
         raise ValueError(f"no target-range observation on or before {p.date}")
     lo, hi, day = float(lower.iloc[-1]), float(upper.iloc[-1]), upper.index[-1]

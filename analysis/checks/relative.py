@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.checks.base import Context, Data, Finding, iso, pct, register
+from analysis.checks.base import Context, Data, Finding, iso, pct, register, require_through
 from analysis.claims import Claim, RelativeForecast, RelativeReturn, SectorLeadership
 from analysis.stats.relative import (
     relative_return,
@@ -26,15 +26,23 @@ def _bp(x: float) -> str:
 @register("relative_return")
 def check_relative_return(claim: Claim, p: RelativeReturn, data: Data, ctx: Context) -> Finding:
     """The spread over the stated window, its rarity, and whether the verdict survives moving
-    the window's end by up to ``end_jitter`` sessions and its length over ``days_range``."""
+    the window's end by up to ``end_jitter`` sessions and its length over ``days_range``.
+
+    A claim of direction only ("outpaced") needs a spread of at least ``tolerance`` to be
+    supported and one of at most ``-tolerance`` to be contradicted; in between it is too close
+    to call. A stated size that misses on the stated window but was reached by a window ending
+    in the 30 sessions before is ``partly_supported`` (the number right, the date not).
+    """
     a, b = data.series(p.series), data.series(p.benchmark)
+    require_through(a, p.end, p.series, ctx)
+    require_through(b, p.end, p.benchmark, ctx)
     base = relative_return(a, b, end=p.end, days=p.days)
     if p.stated_spread is None:
 
         def holds(x: float) -> bool:
-            return x > p.tolerance
+            return x >= p.tolerance
 
-        want = "a positive spread"
+        want = f"a lead of at least {10_000 * p.tolerance:.0f} bp"
     else:
 
         def holds(x: float) -> bool:
@@ -80,21 +88,48 @@ def check_relative_return(claim: Claim, p: RelativeReturn, data: Data, ctx: Cont
         "share_of_windows_agreeing": round(sens.share, 3),
     }
     stated = {"spread": p.stated_spread, "tolerance": p.tolerance, "days": p.days}
+    extra = ""
     if holds(base.spread):
         verdict = "supported"
-    elif p.stated_spread is not None and base.spread / p.stated_spread >= 0.5:
-        verdict = "partly_supported"  # the direction is right, the size at least half of it
+    elif p.stated_spread is None:
+        verdict = "contradicted" if base.spread <= -p.tolerance else "inconclusive"
+        extra = "" if verdict == "contradicted" else ": too close to call"
+    elif (hit := _earlier_match(a, b, p, holds)) is not None:
+        verdict = "partly_supported"
+        observed["matching_window"] = [iso(hit.start), iso(hit.end), round(hit.spread, 6)]
+        extra = (
+            f"; the stated size was reached over {iso(hit.start)} to {iso(hit.end)} "
+            f"({_bp(hit.spread)}): the number is right, the date is not"
+        )
+    elif 0.5 <= base.spread / p.stated_spread <= 2:
+        verdict = "partly_supported"  # the direction right, the size within a factor of two
+        extra = ": the direction is right, the size is not"
     else:
         verdict = "contradicted"
     return Finding(
         verdict,
-        text + robust + ".",
+        text + extra + robust + ".",
         stated,
         observed,
         tests,
         (iso(base.start), iso(base.end)),
         fragile=sens.fragile,
     )
+
+
+def _earlier_match(a: pd.Series, b: pd.Series, p: RelativeReturn, holds):
+    """The latest window of ``p.days`` sessions ending in the 30 sessions before ``p.end``
+    whose spread satisfies ``holds``, or None."""
+    both = a.index.intersection(b.index)
+    ends = both[both <= pd.Timestamp(p.end)][-31:-1]
+    for end in reversed(ends):
+        try:
+            r = relative_return(a, b, end=end, days=p.days)
+        except ValueError:
+            continue
+        if holds(r.spread):
+            return r
+    return None
 
 
 def _window_return(s: pd.Series, start, end) -> tuple[float, pd.Timestamp, pd.Timestamp]:
@@ -108,10 +143,10 @@ def _window_return(s: pd.Series, start, end) -> tuple[float, pd.Timestamp, pd.Ti
 @register("sector_leadership")
 def check_sector_leadership(claim: Claim, p: SectorLeadership, data: Data, ctx: Context) -> Finding:
     """Each named leader's return over the window against the benchmark's (and the peers')."""
-    rets = {
-        rel: _window_return(data.series(rel), p.window.start, p.window.end)
-        for rel in [*p.leaders, p.benchmark, *p.peers]
-    }
+    series = {rel: data.series(rel) for rel in [*p.leaders, p.benchmark, *p.peers]}
+    for rel, s in series.items():
+        require_through(s, p.window.end, rel, ctx)
+    rets = {rel: _window_return(s, p.window.start, p.window.end) for rel, s in series.items()}
     bench = rets[p.benchmark][0]
     best_peer = max((rets[r][0] for r in p.peers), default=float("-inf"))
     led = [r for r in p.leaders if rets[r][0] > bench and rets[r][0] > best_peer]
@@ -142,7 +177,8 @@ def check_relative_forecast(claim: Claim, p: RelativeForecast, data: Data, ctx: 
     )
     observed = {"spread": round(ra - rb, 6), "through": iso(end_a)}
     stated = {"outperform_until": iso(p.horizon_end)}
-    if last < pd.Timestamp(p.horizon_end):
+    due = pd.offsets.BDay().rollback(pd.Timestamp(p.horizon_end))  # its last weekday
+    if last < due:
         return Finding(
             "pending",
             f"The forecast runs to {iso(p.horizon_end)}; so far {so_far}.",

@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from statsmodels.stats.multitest import multipletests
 
-from analysis.checks.base import CHECKS, Context, Data, Finding, MissingData
+from analysis.checks.base import CHECKS, Context, Data, Finding, MissingData, NotYet
 from analysis.claims import Claim, Registry
 from analysis.results import ClaimResult
 from analysis.snapshot import Snapshot
@@ -51,9 +51,13 @@ def _evaluate(claim: Claim, snapshot: Snapshot, ctx: Context) -> tuple[ClaimResu
             data=tuple(claim.data),
             missing=tuple(missing),
         ), None
-    data = Data(snapshot, until=ctx.until)
+    data = Data(snapshot, until=ctx.cut_for(claim))
     try:
         finding = CHECKS[claim.kind](claim, claim.check_params, data, ctx)
+    except NotYet as exc:
+        return ClaimResult(
+            **base, verdict="pending", summary=f"Not yet decidable: {exc}.", data=tuple(data.used)
+        ), None
     except MissingData as exc:
         return ClaimResult(
             **base,
@@ -100,25 +104,30 @@ def evaluate_all(
     Claims whose check gives a decisive p-value are re-decided on the adjusted one; both the raw
     and the adjusted p-values are kept in the results.
     """
-    ctx = ctx or Context()
-    claims = [c for c in registry.claims if not only or c.theme in only]
-    pairs = [_evaluate(claim, snapshot, ctx) for claim in claims]
+    ctx = replace(ctx or Context(), publication=registry.article.as_of)
+    # every claim is evaluated so that the Benjamini-Hochberg family never depends on `only`
+    pairs = [_evaluate(claim, snapshot, ctx) for claim in registry.claims]
     results = [r for r, _ in pairs]
     findings = {r.id: f for r, f in pairs}
-    decisive = {r.id: r.pvalue for r in results if r.pvalue is not None and math.isfinite(r.pvalue)}
-    if not decisive:
-        return results
-    _, adjusted, _, _ = multipletests(list(decisive.values()), alpha=ctx.alpha, method="fdr_bh")
-    adjusted_by_id = dict(zip(decisive, adjusted, strict=True))
+    adjusted = _bh({r.id: r.pvalue for r in results}, ctx.alpha)
+    opposite = _bh({i: f.pvalue_opposite for i, f in findings.items() if f}, ctx.alpha)
     out = []
     for result in results:
-        if result.id not in adjusted_by_id:
+        if result.id in adjusted:
+            finding = findings[result.id]
+            if finding is not None and finding.decide is not None:
+                verdict, summary = finding.decide(adjusted[result.id], opposite.get(result.id))
+                result = replace(result, verdict=verdict, summary=summary)
+            result = replace(result, pvalue_adjusted=adjusted[result.id])
+        if not only or result.theme in only:
             out.append(result)
-            continue
-        p_adj = float(adjusted_by_id[result.id])
-        finding = findings[result.id]
-        if finding is not None and finding.decide is not None:
-            verdict, summary = finding.decide(p_adj)
-            result = replace(result, verdict=verdict, summary=summary)
-        out.append(replace(result, pvalue_adjusted=p_adj))
     return out
+
+
+def _bh(pvalues: dict[str, float | None], alpha: float) -> dict[str, float]:
+    """Benjamini-Hochberg adjusted p-values of the finite ones (statsmodels ``fdr_bh``)."""
+    finite = {k: p for k, p in pvalues.items() if p is not None and math.isfinite(p)}
+    if not finite:
+        return {}
+    _, adjusted, _, _ = multipletests(list(finite.values()), alpha=alpha, method="fdr_bh")
+    return {k: float(p) for k, p in zip(finite, adjusted, strict=True)}

@@ -83,7 +83,7 @@ def check_valuation_gap(claim: Claim, p: ValuationGap, data: Data, ctx: Context)
         f"{reversion.half_life:.0f} {reversion.unit})"
     )
 
-    def decide(p_adj: float):
+    def decide(p_adj: float, p_opp: float | None):
         tail = f" (one-sided p {p_one:.3g}, adjusted {p_adj:.3g})"
         if not below:
             return "contradicted", head + ": not cheaper than usual" + tail + "."
@@ -91,7 +91,7 @@ def check_valuation_gap(claim: Claim, p: ValuationGap, data: Data, ctx: Context)
             return "supported", head + ": cheap against history" + tail + "."
         return "inconclusive", head + ": below the mean, but not significantly" + tail + "."
 
-    verdict, summary = decide(p_one)
+    verdict, summary = decide(p_one, None)
     return Finding(
         verdict,
         summary,
