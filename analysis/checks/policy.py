@@ -150,6 +150,7 @@ def check_rate_forecast(claim: Claim, p: RateForecast, data: Data, ctx: Context)
             f"data (it ends {iso(realized.index[-1])}); {market}.",
             stated,
             observed,
+            date_range=(priced_at, priced_at),
         )
     avg = float(in_month.mean())
     observed["realized_average"] = round(avg, 4)
