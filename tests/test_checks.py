@@ -290,3 +290,23 @@ def test_the_adjustment_family_does_not_depend_on_only(demo_snapshot):
     assert set(some) == {c.id for c in REGISTRY.by_theme("macro_sensitivity")}
     for cid, r in some.items():
         assert (r.verdict, r.pvalue_adjusted) == (full[cid].verdict, full[cid].pvalue_adjusted)
+
+
+def test_an_accepted_proxy_is_used_and_named_in_the_summary(demo_snapshot, tmp_path):
+    import shutil
+
+    snap = tmp_path / "snap"
+    shutil.copytree(demo_snapshot.root, snap)
+    (snap / "manifest.json").unlink()
+    (snap / "fred" / "DGS10.csv").rename(snap / "fred" / "DGS10_MIRROR.csv")
+    text = (snap / "fred" / "DGS10_MIRROR.csv").read_text()
+    (snap / "fred" / "DGS10_MIRROR.csv").write_text(text.replace(",DGS10", ",DGS10_MIRROR", 1))
+    claim = REGISTRY.get("rising_yields_headwind")
+    proxied = claim.model_copy(update={"proxies": {"fred/DGS10.csv": "fred/DGS10_MIRROR.csv"}})
+    registry = REGISTRY.model_copy(
+        update={"claims": [proxied if c.id == claim.id else c for c in REGISTRY.claims]}
+    )
+    r = by_id(evaluate_all(registry, Snapshot(snap)))["rising_yields_headwind"]
+    assert r.verdict != "needs_data"
+    assert "fred/DGS10_MIRROR.csv stands in for fred/DGS10.csv (an accepted proxy)" in r.summary
+    assert "fred/DGS10_MIRROR.csv" in r.data

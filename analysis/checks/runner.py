@@ -117,7 +117,8 @@ def evaluate_all(
             finding = findings[result.id]
             if finding is not None and finding.decide is not None:
                 verdict, summary = finding.decide(adjusted[result.id], opposite.get(result.id))
-                result = replace(result, verdict=verdict, summary=summary)
+                notes = result.summary[len(finding.summary) :]  # e.g. "(a proxy stands in ...)"
+                result = replace(result, verdict=verdict, summary=summary + notes)
             result = replace(result, pvalue_adjusted=adjusted[result.id])
         if not only or result.theme in only:
             out.append(result)
