@@ -57,6 +57,31 @@ class NotYet(WorkbookError):
     """The claim speaks of a period that ends after the evaluation date: ``pending``."""
 
 
+def directional(head: str, pvalue: float, alpha: float, words: dict[str, str]):
+    """The run-wide rule for a one-sided test of the claim's direction, as a ``decide``.
+
+    ``supported`` when the claimed direction's adjusted p-value is below ``alpha``,
+    ``contradicted`` when the opposite direction's is, ``inconclusive`` otherwise; ``words``
+    gives, for each of the three, what follows ``head`` in the summary.
+    """
+
+    def decide(p_adj: float, p_opp: float | None) -> tuple[Verdict, str]:
+        if p_adj < alpha:
+            return "supported", (
+                f"{head}: {words['supported']} (one-sided p {pvalue:.3g}, adjusted {p_adj:.3g})."
+            )
+        if p_opp is not None and p_opp < alpha:
+            return "contradicted", (
+                f"{head}: {words['contradicted']} (p {p_opp:.3g} for the "
+                "opposite direction, adjusted)."
+            )
+        return "inconclusive", (
+            f"{head}: {words['inconclusive']} (one-sided p {pvalue:.3g}, adjusted {p_adj:.3g})."
+        )
+
+    return decide
+
+
 def require_through(series: pd.Series, day, rel: str, ctx: Context) -> None:
     """Refuse to judge a period the data do not reach (three days of slack for a weekend).
 

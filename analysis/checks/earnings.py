@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.checks.base import Context, Data, Finding, MissingData, iso, register
+from analysis.checks.base import Context, Data, Finding, MissingData, directional, iso, register
 from analysis.claims import Claim, EarningsConvergence, EarningsForecast
 from analysis.stats.convergence import (
     engle_granger,
@@ -104,13 +104,16 @@ def check_earnings_convergence(
         f"points a year"
     )
 
-    def decide(p_adj: float, p_opp: float | None):
-        tail = f" (one-sided p {trend.pvalue:.3g}, adjusted {p_adj:.3g})"
-        if p_adj < ctx.alpha and trend.estimate < 0:
-            return "supported", head + ": the growth rates converge" + tail + "."
-        if p_opp is not None and p_opp < ctx.alpha:
-            return "contradicted", head + ": the growth rates diverge" + tail + "."
-        return "inconclusive", head + ": no significant convergence" + tail + "."
+    decide = directional(
+        head,
+        trend.pvalue,
+        ctx.alpha,
+        {
+            "supported": "the growth rates converge",
+            "contradicted": "the growth rates diverge",
+            "inconclusive": "no significant convergence",
+        },
+    )
 
     verdict, summary = decide(trend.pvalue, 1 - trend.pvalue)
     return Finding(

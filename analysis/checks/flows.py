@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.checks.base import Context, Data, Finding, iso, register
+from analysis.checks.base import Context, Data, Finding, directional, iso, register
 from analysis.claims import ActivityChange, Claim, FlowRecord
 from analysis.stats.counts import flow_record, rate_change
 
@@ -59,13 +59,16 @@ def check_activity_change(claim: Claim, p: ActivityChange, data: Data, ctx: Cont
         f"{iso(p.baseline.end)} (rate ratio {res.estimate:.2f})"
     )
 
-    def decide(p_adj: float, p_opp: float | None):
-        tail = f" (one-sided p {res.pvalue:.3g}, adjusted {p_adj:.3g})"
-        if p_adj < ctx.alpha:
-            return "supported", head + ": activity increased" + tail + "."
-        if p_opp is not None and p_opp < ctx.alpha:
-            return "contradicted", head + f": activity fell (p {p_opp:.3g}, adjusted)."
-        return "inconclusive", head + ": no significant change" + tail + "."
+    decide = directional(
+        head,
+        res.pvalue,
+        ctx.alpha,
+        {
+            "supported": "activity increased",
+            "contradicted": "activity fell",
+            "inconclusive": "no significant change",
+        },
+    )
 
     verdict, summary = decide(res.pvalue, fell)
     return Finding(

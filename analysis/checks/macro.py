@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.checks.base import Context, Data, Finding, iso, register
+from analysis.checks.base import Context, Data, Finding, directional, iso, register
 from analysis.claims import Claim, FactorSensitivity
 from analysis.stats.sensitivity import factor_betas, to_changes, to_returns
 
@@ -49,22 +49,16 @@ def check_factor_sensitivity(
         f"{iso(fit.end)}, {control}: small caps {fit.small.estimate:+.4f}, large caps "
         f"{fit.large.estimate:+.4f}, difference {fit.difference.estimate:+.4f}"
     )
-    sign_right = {
-        "small_more_negative": fit.difference.estimate < 0,
-        "small_more_positive": fit.difference.estimate > 0,
-        "small_less_exposed": abs(fit.small.estimate) < abs(fit.large.estimate),
-    }[p.expected]
-
-    def decide(p_adj: float, p_opp: float | None):
-        tail = f" (one-sided p {p_one:.3g}, adjusted {p_adj:.3g})"
-        if sign_right and p_adj < ctx.alpha:
-            return "supported", f"{head}: {WORDS[p.expected]}{tail}."
-        if not sign_right and p_opp is not None and p_opp < ctx.alpha:
-            return "contradicted", (
-                f"{head}: the opposite of '{WORDS[p.expected]}' (p "
-                f"{p_opp:.3g} for the opposite, adjusted)."
-            )
-        return "inconclusive", (f"{head}: the data cannot tell whether {WORDS[p.expected]}{tail}.")
+    decide = directional(
+        head,
+        p_one,
+        ctx.alpha,
+        {
+            "supported": WORDS[p.expected],
+            "contradicted": f"the opposite of '{WORDS[p.expected]}'",
+            "inconclusive": f"the data cannot tell whether {WORDS[p.expected]}",
+        },
+    )
 
     verdict, summary = decide(p_one, 1 - p_one)
     return Finding(
