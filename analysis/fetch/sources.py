@@ -68,8 +68,7 @@ class FredSource(Source):
         )
 
     def fetch_raw(self, identifier: str, start: date, end: date) -> bytes:
-        params = {"id": identifier, "cosd": start.isoformat(), "coed": end.isoformat()}
-        body = self.get(f"{self.base_url}/fredgraph.csv", params=params).content
+        body = self.get(self.url(identifier, start, end)).content  # the URL the manifest records
         if looks_like_html(body):
             raise Transient("answered an HTML page with HTTP 200, expected CSV")
         lines = [ln for ln in body.decode("utf-8-sig", errors="replace").splitlines() if ln]
