@@ -17,6 +17,7 @@ import seaborn as sns
 from analysis.claims import Claim
 from analysis.results import VERDICT_COLOURS, ClaimResult
 from analysis.snapshot import Snapshot
+from analysis.stats.sensitivity import to_changes, to_returns
 
 MARGIN = pd.Timedelta(days=45)
 
@@ -175,14 +176,14 @@ def plot_user_series(claim: Claim, result: ClaimResult, snapshot: Snapshot, *, a
 
 
 def plot_sensitivity(claim: Claim, result: ClaimResult, snapshot: Snapshot, *, ax=None):
-    """Weekly returns of small and large caps against the factor's weekly change, with fits."""
+    """Small- and large-cap returns against the factor's changes, with fits: the very series
+    the sensitivity test uses (:func:`analysis.stats.sensitivity.to_returns`, ``to_changes``)."""
     ax = _axes(ax)
-    p = claim.params
-    start, end = pd.Timestamp(p["window"]["start"]), pd.Timestamp(p["window"]["end"])
-    factor = snapshot.series(p["factor"]).loc[start:end].resample("W-FRI").last()
-    change = factor.diff() if p.get("factor_transform", "diff") == "diff" else factor.pct_change()
-    for rel, colour in ((p["small"], "tab:orange"), (p["large"], "tab:blue")):
-        ret = snapshot.series(rel).loc[start:end].resample("W-FRI").last().pct_change()
+    p = claim.check_params
+    lo, hi = pd.Timestamp(p.window.start), pd.Timestamp(p.window.end)
+    change = to_changes(snapshot.series(p.factor).loc[lo:hi], p.frequency, p.factor_transform)
+    for rel, colour in ((p.small, "tab:orange"), (p.large, "tab:blue")):
+        ret = to_returns(snapshot.series(rel).loc[lo:hi], p.frequency)
         both = pd.concat([change, ret], axis=1, keys=["f", "r"]).dropna()
         sns.regplot(
             x=both["f"],
@@ -191,13 +192,13 @@ def plot_sensitivity(claim: Claim, result: ClaimResult, snapshot: Snapshot, *, a
             scatter_kws={"s": 6, "alpha": 0.3},
             line_kws={"lw": 2},
             color=colour,
-            label=f"{_name(rel)} weekly return",
+            label=f"{_name(rel)} {p.frequency} return",
         )
-    unit = "points" if p.get("factor_transform", "diff") == "diff" else "fraction"
+    unit = "points" if p.factor_transform == "diff" else "fraction"
     ax.set(
-        title=f"Sensitivity to {_name(p['factor'])}: {claim.id}",
-        xlabel=f"weekly change in {_name(p['factor'])} ({unit})",
-        ylabel="weekly return (%)",
+        title=f"Sensitivity to {_name(p.factor)}: {claim.id}",
+        xlabel=f"{p.frequency} change in {_name(p.factor)} ({unit})",
+        ylabel=f"{p.frequency} return (%)",
     )
     ax.legend(loc="best", fontsize=8)
     return ax
