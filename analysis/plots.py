@@ -196,7 +196,12 @@ def plot_sensitivity(claim: Claim, result: ClaimResult, snapshot: Snapshot, *, a
         )
     unit = "points" if p.factor_transform == "diff" else "fraction"
     ax.set(
-        title=f"Sensitivity to {_name(p.factor)}: {claim.id}",
+        title=f"Sensitivity to {_name(p.factor)}: {claim.id}"
+        + (
+            "\n(raw returns; the test's betas also control for the market's move)"
+            if p.market
+            else ""
+        ),
         xlabel=f"{p.frequency} change in {_name(p.factor)} ({unit})",
         ylabel=f"{p.frequency} return (%)",
     )
