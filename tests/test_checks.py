@@ -72,11 +72,20 @@ def test_real_claims_without_data_are_needs_data_naming_the_files(real_results):
     assert r.verdict == "needs_data"
     assert r.missing == ("user/forward_pe.csv",)
     assert "user/forward_pe.csv" in r.summary
-    assert real_results["sector_leaders_banks_biotech_manufacturing"].missing == (
-        "prices/KRE.csv",
-        "prices/XBI.csv",
-        "prices/XLI.csv",
-    )
+
+
+def test_real_sector_leadership_now_that_the_sector_etfs_are_there(real_results):
+    # closes of 2025-12-02 and 2026-01-02 in ../shared/data/real/prices (KRE Close; XBI and
+    # XLI Adj Close, the only columns those files carry; ^RUT Close):
+    # KRE 65.239998 / 63.330002, XBI 121.519997 / 118.069389, XLI 157.537338 / 151.811996,
+    # ^RUT 2508.22 / 2464.98
+    r = real_results["sector_leaders_banks_biotech_manufacturing"]
+    assert r.verdict == "supported"
+    assert r.observed["KRE"] == pytest.approx(65.239998 / 63.330002 - 1, abs=1e-6)
+    assert r.observed["XBI"] == pytest.approx(121.519997 / 118.069389 - 1, abs=1e-6)
+    assert r.observed["XLI"] == pytest.approx(157.537338 / 151.811996 - 1, abs=1e-6)
+    assert r.observed["^RUT"] == pytest.approx(2508.22 / 2464.98 - 1, abs=1e-6)
+    assert "every named sector led" in r.summary
 
 
 def test_fomc_calendar_has_eight_meetings_a_year_except_2020():

@@ -166,7 +166,7 @@ def test_the_real_snapshot_checks_clean_and_is_not_touched(real_dir):
     before = state(real_dir)
     result = run("snapshot", "check", real_dir)
     assert result.exit_code == 0, result.output
-    assert result.stdout == f"ok: {real_dir} (market data, 19 files, no manifest.json)\n"
+    assert result.stdout == f"ok: {real_dir} (market data, 32 files, no manifest.json)\n"
     assert state(real_dir) == before
 
 
@@ -224,8 +224,13 @@ def test_claims_against_the_real_snapshot_names_the_missing_files(real_dir):
     assert list(table) == IDS
     assert "missing user/forward_pe.csv" in table["valuation_15x_vs_22x"]
     assert "missing user/eps.csv" in table["earnings_convergence"]
-    assert "missing prices/KRE.csv" in table["sector_leaders_banks_biotech_manufacturing"]
-    for present in ("rut_close_2026_01_02", "fed_funds_range_350_375", "floating_rate_relief"):
+    assert "missing prices/^TA125.TA.csv" in table["ta125_historic_high"]
+    for present in (
+        "rut_close_2026_01_02",
+        "fed_funds_range_350_375",
+        "floating_rate_relief",
+        "sector_leaders_banks_biotech_manufacturing",  # KRE, XBI and XLI arrived in 2026-11
+    ):
         assert table[present].rstrip(" │").endswith("yes"), table[present]
 
 

@@ -580,7 +580,9 @@ def test_real_rut_close_and_intraday_high(real_dir):
     # ../shared/data/real/prices/^RUT.csv (same feed): the record intraday high, 2025-12-12
     assert rut.loc["2025-12-12", "High"] == 2595.98
     assert rut.loc[:"2026-01-02", "High"].max() == 2595.98
-    assert rut.index[0] == pd.Timestamp("2016-06-28")
+    # SOURCES.md: Yahoo history joined before the IB feed, from 1987-09-10
+    assert rut.index[0] == pd.Timestamp("1987-09-10")
+    assert rut.loc["1987-09-10", "Close"] == 168.97
 
 
 @pytest.mark.real_data

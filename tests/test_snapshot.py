@@ -146,7 +146,9 @@ def test_default_snapshot_prefers_the_newest_fetched(tmp_path, monkeypatch):
 @pytest.mark.real_data
 def test_the_real_snapshot_checks_clean(real_snapshot):
     assert real_snapshot.check() == []
-    assert len(real_snapshot.files) == 19
+    # SOURCES.md lists 32 files: 12 fred, 1 french, 16 prices, 3 user
+    assert len(real_snapshot.files) == 32
+    assert sum(f.startswith("user/") for f in real_snapshot.files) == 3
     assert "french/F-F_Research_Data_5_Factors_2x3_daily.csv" in real_snapshot.files
     assert real_snapshot.manifest is None
 
