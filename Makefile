@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help setup test lint format report check demo lab clean
+.PHONY: help setup test lint format report check demo lab bench clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -37,10 +37,13 @@ report: setup  ## the main job: run every notebook on the newest snapshot (or th
 	@echo "scorecard: $(CURDIR)/reports/latest/index.html"
 
 demo: setup  ## regenerate the synthetic demo snapshot in data/demo/ (seeded: same bytes every time)
-	$(BIN)/python -m analysis.demo data/demo
+	$(BIN)/python -m analysis.snapshot.demo data/demo
 
 lab: setup  ## open JupyterLab on notebooks/ with the project's environment
 	$(BIN)/jupyter lab --notebook-dir=notebooks
+
+bench: setup  ## time --help, check and the bare imports (ratios, medians of 5) into docs/benchmarks.md
+	$(BIN)/python bench/bench.py --markdown docs/benchmarks.md
 
 clean:  ## remove .venv, reports and caches
 	rm -rf $(VENV) reports .pytest_cache .ruff_cache

@@ -1,44 +1,88 @@
-"""The ``workbook`` command line (see DESIGN.md, "Commands").
+"""The ``workbook`` command line, every command in one place (see DESIGN.md, "Commands").
 
-Exit status: 0 on success, 2 for bad arguments or bad data (one line on stderr naming the file,
-the line or field, and what was expected).
+Each command checks its arguments, calls one stage of the package and prints what it did;
+imports that only one command needs are made inside it, so ``workbook --help`` starts at once.
+One error path: a :class:`~analysis.errors.WorkbookError` anywhere becomes one line on stderr,
+``workbook: <message>``, and its exit status (2 for bad arguments or bad data; ``fetch``: 1 when
+a provider failed, 128 + signal when interrupted). ``run`` exits 1 when a notebook failed.
 """
 
 from __future__ import annotations
 
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
-from rich.console import Console
-from rich.table import Table
 
-from analysis.claims import load_claims
+from analysis import paths
 from analysis.errors import WorkbookError
-from analysis.options import alpha_option, as_of_option, claims_option, snapshot_option
-from analysis.snapshot import Snapshot, default_snapshot
+
+_DATE = click.DateTime(formats=["%Y-%m-%d"])
+SOURCE_NAMES = ("fred", "yahoo", "french")  # as analysis.snapshot.fetch.sources.SOURCES
 
 
-def _fail(message: str) -> None:
-    click.echo(f"workbook: {message}", err=True)
-    sys.exit(2)
+def _fail(exc: WorkbookError) -> None:
+    click.echo(f"workbook: {exc}", err=True)
+    sys.exit(exc.exit_code)
 
 
 class _Group(click.Group):
-    """Turns any :class:`WorkbookError` into its one-line message and exit status 2."""
+    """The one place where a :class:`WorkbookError` becomes a message and an exit status."""
 
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except WorkbookError as exc:
-            _fail(str(exc))
+            _fail(exc)
 
 
-def _open_snapshot(path: Path | None) -> Snapshot:
+def _say(line: str) -> None:
+    click.echo(line, err=True)
+
+
+def _open_snapshot(path: Path | None):
+    from analysis.snapshot import Snapshot, default_snapshot
+
     if path is None:
         path, why = default_snapshot()
-        click.echo(f"snapshot: {path} ({why})", err=True)
+        _say(f"snapshot: {path} ({why})")
     return Snapshot(path)
+
+
+# ---------------------------------------------------------------- shared options
+def claims_option(help: str = "The claims registry."):
+    return click.option(
+        "--claims",
+        "claims_path",
+        type=click.Path(path_type=Path),
+        default=paths.DEFAULT_CLAIMS,
+        show_default="data/claims/russell2000_2026.yaml",
+        help=help,
+    )
+
+
+snapshot_option = click.option(
+    "--snapshot",
+    "snapshot_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Snapshot folder (default: newest under data/snapshots/, else data/demo/).",
+)
+as_of_option = click.option(
+    "--as-of",
+    "as_of",
+    type=_DATE,
+    default=None,
+    help="Evaluate as on this date: later data is not used, later forecasts are pending.",
+)
+alpha_option = click.option(
+    "--alpha",
+    type=click.FloatRange(0, 1, min_open=True, max_open=True),
+    default=0.05,
+    show_default=True,
+    help="Test level, applied to Benjamini-Hochberg adjusted p-values.",
+)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -47,6 +91,7 @@ def main() -> None:
     """Check what a market article claims against data, with the statistics shown."""
 
 
+# ---------------------------------------------------------------- snapshot check
 @main.group(cls=_Group)
 def snapshot() -> None:
     """Inspect snapshot folders."""
@@ -59,16 +104,19 @@ def snapshot_check(path: Path) -> None:
 
     Prints one line per problem; exits 0 when clean, 2 otherwise.
     """
+    from analysis.snapshot import Snapshot
+
     snap = Snapshot(path)
     problems = snap.check()
     for problem in problems:
         click.echo(f"{snap.root}/{problem}")
     if problems:
-        click.echo(f"{len(problems)} problem(s) in {len(snap.files)} file(s)", err=True)
+        _say(f"{len(problems)} problem(s) in {len(snap.files)} file(s)")
         sys.exit(2)
     click.echo(f"ok: {snap.describe()}")
 
 
+# ---------------------------------------------------------------- check
 @main.command("check")
 @snapshot_option
 @as_of_option
@@ -84,27 +132,25 @@ def snapshot_check(path: Path) -> None:
 def check_cmd(snapshot_path, as_of, claims_path, json_path, alpha) -> None:
     """Evaluate every claim in-process and print a verdict table (exit 0 whatever the verdicts)."""
     from analysis.checks import Context, evaluate_all
-    from analysis.output import print_table, results_document, write_json
+    from analysis.claims import load_claims
+    from analysis.report.results_json import results_document, write_json
+    from analysis.report.terminal import print_table
 
     registry = load_claims(claims_path)
     snap = _open_snapshot(snapshot_path)
     until = as_of.date() if as_of else None
     results = evaluate_all(registry, snap, Context(until=until, alpha=alpha))
     title = f"{registry.article.title}: {len(results)} claims on {snap.describe()}"
-    if snap.synthetic:
-        title = "SYNTHETIC DEMO DATA, NOT MARKET DATA. " + title
-    print_table(results, title=title)
+    print_table(results, title=title, synthetic=snap.synthetic)
     if json_path is not None:
+        iso_until = until.isoformat() if until else None
         doc = results_document(
-            results,
-            registry=registry,
-            snapshot=snap,
-            alpha=alpha,
-            until=until.isoformat() if until else None,
+            results, registry=registry, snapshot=snap, alpha=alpha, until=iso_until
         )
         click.echo(f"results: {write_json(json_path, doc)}")
 
 
+# ---------------------------------------------------------------- claims
 @main.command("claims")
 @claims_option()
 @click.option(
@@ -114,34 +160,266 @@ def check_cmd(snapshot_path, as_of, claims_path, json_path, alpha) -> None:
     default=None,
     help="Show whether this snapshot has each claim's files.",
 )
-def claims_cmd(claims_path: Path, snapshot_path: Path | None) -> None:
+@click.option(
+    "--schema", is_flag=True, help="Print the claims file's JSON Schema (for editors) and stop."
+)
+def claims_cmd(claims_path: Path, snapshot_path: Path | None, schema: bool) -> None:
     """List the claims: id, theme, check kind, the files each needs, and whether they are there."""
+    import json
+
+    from rich.console import Console
+
+    from analysis.claims import load_claims, registry_schema
+    from analysis.report.terminal import claims_table
+
+    if schema:
+        click.echo(json.dumps(registry_schema(), indent=2))
+        return
     registry = load_claims(claims_path)
-    snap = Snapshot(snapshot_path) if snapshot_path is not None else None
-    table = Table(
-        title=f"{registry.article.title} ({len(registry.claims)} claims, "
-        f"as of {registry.article.as_of})"
+    snap = None
+    if snapshot_path is not None:
+        from analysis.snapshot import Snapshot
+
+        snap = Snapshot(snapshot_path)
+    Console(width=200 if not sys.stdout.isatty() else None).print(claims_table(registry, snap))
+
+
+# ---------------------------------------------------------------- run
+@main.command("run")
+@snapshot_option
+@click.option(
+    "--fresh",
+    is_flag=True,
+    help="Fetch a new snapshot first; if that fails, run on the newest existing one and say so.",
+)
+@as_of_option
+@click.option(
+    "--only",
+    multiple=True,
+    metavar="THEME",
+    help="Run only these themes: --only a b, --only a --only b or --only a,b.",
+)
+@click.argument("more_themes", nargs=-1, metavar="", required=False)
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Notebooks run at once, each in its own kernel (default: the number of CPUs).",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=paths.DEFAULT_OUT,
+    show_default="reports/latest",
+    help="Report folder (replaced as a whole when the run ends).",
+)
+@click.option("--force", is_flag=True, help="Re-execute notebooks whose inputs are unchanged.")
+@click.option("--show-code", is_flag=True, help="Keep the code cells in the HTML pages.")
+@claims_option()
+@alpha_option
+@click.option(
+    "--notebooks",
+    "notebooks_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=paths.NOTEBOOKS,
+    show_default="notebooks",
+    help="Where the theme notebooks are.",
+)
+@click.option(
+    "--notes",
+    "notes_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=paths.NOTES,
+    show_default="notes",
+    help="Analysts' notes, <claim id>.md, shown on the scorecard.",
+)
+@click.option(
+    "-p",
+    "--parameter",
+    "extra",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Another notebook parameter (the value is read as YAML: 3, 0.1, true, text).",
+)
+def run_cmd(snapshot_path, fresh, as_of, only, more_themes, extra, **options) -> None:
+    """Execute the theme notebooks; write their HTML pages, index.html and results.json.
+
+    Exit status 0 when every notebook ran (whatever the verdicts), 1 when one failed, 2 for
+    bad arguments or data.
+    """
+    from analysis.run import parse_parameter, run_all
+
+    if more_themes and not only:
+        raise click.UsageError(f"unexpected argument {more_themes[0]!r} (themes go after --only)")
+    if fresh and snapshot_path is not None:
+        raise click.UsageError("--snapshot and --fresh exclude each other")
+    themes = [t.strip() for item in (*only, *more_themes) for t in item.split(",") if t.strip()]
+    snapshot_path, warnings = _run_snapshot(snapshot_path, fresh, options["claims_path"])
+    summary = run_all(
+        snapshot_path,
+        claims=options.pop("claims_path"),
+        as_of=as_of.date() if as_of else None,
+        only=themes or None,
+        parameters=dict(parse_parameter(p) for p in extra),
+        warnings=warnings,
+        **options,
     )
-    for col in ("id", "theme", "kind", "needs"):
-        table.add_column(col)
-    if snap is not None:
-        table.add_column(f"in {snap.root}")
-    for claim in registry.claims:
-        row = [claim.id, claim.theme, claim.kind, " ".join(claim.data)]
-        if snap is not None:
-            missing = [f for f in claim.data if not snap.has(f)]
-            row.append("yes" if not missing else "missing " + " ".join(missing))
-        table.add_row(*row)
-    Console(width=200 if not sys.stdout.isatty() else None).print(table)
+    for run in summary.themes:
+        line = f"{run.theme:<24} {run.status:<7}"
+        line += f" {run.error}" if run.error else (f" {run.seconds:.1f} s" if run.seconds else "")
+        click.echo(line)
+    click.echo(f"index: {summary.index}")
+    if summary.failed:
+        failed = ", ".join(t.theme for t in summary.failed)
+        click.secho(f"{len(summary.failed)} notebook(s) failed: {failed}", err=True, fg="red")
+        sys.exit(1)
 
 
-def _register_subcommands() -> None:
-    """Commands that live in their own modules (imported here, after ``main`` exists)."""
-    from analysis.fetch.command import fetch_cmd
-    from analysis.run_command import run_cmd
+def _run_snapshot(path: Path | None, fresh: bool, claims: Path) -> tuple[Path, list[str]]:
+    """The snapshot a run uses (fetched first with ``--fresh``) and the warnings to show."""
+    from analysis.snapshot import default_snapshot
+    from analysis.snapshot.fetch.run import fetch_fresh
 
-    main.add_command(run_cmd)
-    main.add_command(fetch_cmd)
+    if fresh:
+        path, why = fetch_fresh(claims, echo=_say)
+        if path is not None:
+            _say(f"snapshot: {path} (fetched now)")
+            return path, []
+        fallback, _ = default_snapshot()
+        warning = (
+            f"fetching fresh data failed ({why}); this report uses the newest existing "
+            f"snapshot, {fallback}, instead"
+        )
+        click.secho(f"WARNING: {warning}", err=True, fg="red", bold=True)
+        return fallback, [warning]
+    if path is None:
+        path, why = default_snapshot()
+        _say(f"snapshot: {path} ({why})")
+    return path, []
 
 
-_register_subcommands()
+# ---------------------------------------------------------------- fetch
+def expand_sources(args: list[str]) -> list[str]:
+    """Let ``--sources fred yahoo`` (space-separated, as in DESIGN.md) mean ``--sources fred
+    --sources yahoo``: the command takes no positional argument, so a bare word after
+    ``--sources`` can only be another source.
+    """
+    out: list[str] = []
+    taking = skip_value = False
+    for arg in args:
+        if skip_value:
+            out.append(arg)
+            skip_value = False
+        elif arg == "--":
+            taking = False
+            out.append(arg)
+        elif arg == "--sources":
+            out.append(arg)
+            skip_value = taking = True
+        elif arg.startswith("--sources="):
+            out.append(arg)
+            taking = True
+        elif taking and not arg.startswith("-"):
+            out.extend(["--sources", arg])
+        else:
+            taking = False
+            out.append(arg)
+    return out
+
+
+class _FetchCommand(click.Command):
+    """Accepts space-separated ``--sources`` and turns usage errors into one line (exit 2)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, expand_sources(list(args)))
+        except click.UsageError as exc:
+            raise WorkbookError(exc.format_message()) from exc
+
+
+def _sources(values: tuple[str, ...]) -> list[str]:
+    names = [v.strip().lower() for value in values for v in value.split(",") if v.strip()]
+    if unknown := [n for n in names if n not in SOURCE_NAMES]:
+        raise WorkbookError(
+            f"--sources {unknown[0]!r} is not a source, expected any of {', '.join(SOURCE_NAMES)}"
+        )
+    return list(dict.fromkeys(names)) or list(SOURCE_NAMES)
+
+
+@main.command("fetch", cls=_FetchCommand)
+@click.option(
+    "--sources",
+    "sources",
+    multiple=True,
+    metavar="SOURCE[,SOURCE]",
+    help="Providers to fetch from: fred, yahoo, french. Repeat the option, separate with "
+    "commas or spaces (--sources fred french). Default: all three.",
+)
+@click.option(
+    "--start",
+    type=_DATE,
+    default="2000-01-01",
+    show_default=True,
+    help="First date asked of FRED and Yahoo: far enough back for every check's history "
+    "(records and percentiles compare against all earlier windows).",
+)
+@click.option("--end", type=_DATE, default=None, help="Last date asked (default: today, UTC).")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="The new snapshot folder; must not exist "
+    "(default: data/snapshots/<UTC time YYYYMMDDTHHMMSSZ>/).",
+)
+@claims_option("The claims registry whose data needs say what to fetch.")
+@click.option("--dry-run", is_flag=True, help="List what would be fetched, per source.")
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Fail when a provider lacks a series or symbol (default: record it as missing).",
+)
+def fetch_cmd(sources, start, end, out, claims_path, dry_run, strict) -> None:
+    """Fetch fresh data for the claims into a new snapshot folder.
+
+    \b
+    What is fetched follows from the claims' data needs:
+      fred/<ID>.csv        FRED series <ID> (fredgraph.csv, stored as served)
+      prices/<SYMBOL>.csv  Yahoo symbol <SYMBOL> (yfinance, Close and Adj Close)
+      french/<NAME>.csv    Ken French file <NAME> (unzipped, stored as served)
+      user/<NAME>.csv      not fetched: data you bring yourself
+
+    The folder is written beside --out under a hidden temporary name, checked like
+    `workbook snapshot check`, given a manifest.json and renamed into place. On any failure,
+    Ctrl-C or SIGTERM nothing is left at --out. Progress goes to stderr; the new folder's path
+    is printed on stdout.
+
+    \b
+    Environment: WORKBOOK_FRED_URL, WORKBOOK_FRENCH_URL (mirrors, test servers);
+    WORKBOOK_FETCH_MAX_SECONDS (time budget per file, retries included),
+    WORKBOOK_FETCH_BACKOFF (first retry wait), WORKBOOK_FETCH_TIMEOUT (read timeout),
+    WORKBOOK_FETCH_ATTEMPTS (attempts per file).
+
+    Exit status: 0 written (or listed); 1 a provider failed, or --strict and something is
+    missing; 2 bad arguments; 130/143 interrupted.
+    """
+    from rich.console import Console
+
+    from analysis.snapshot.fetch import run as fetch
+
+    start_day, end_day = start.date(), (end.date() if end else datetime.now(UTC).date())
+    plan, policy, out = fetch.prepare(claims_path, _sources(sources), start_day, end_day, out)
+    if dry_run:
+        for line in fetch.describe_plan(plan, claims_path, start_day, end_day, out):
+            click.echo(line)
+        return
+    console = Console(stderr=True, highlight=False, soft_wrap=True)
+    written = fetch.fetch_for_claims(
+        plan,
+        policy,
+        out,
+        start=start_day,
+        end=end_day,
+        strict=strict,
+        echo=lambda line: console.print(line, markup=False),
+    )
+    click.echo(str(written))

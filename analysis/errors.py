@@ -10,7 +10,13 @@ from pathlib import Path
 
 
 class WorkbookError(Exception):
-    """Base class of every error the workbook raises on purpose."""
+    """Base class of every error the workbook raises on purpose.
+
+    ``exit_code`` is the command line's exit status for it: 2 (bad arguments or bad data) unless
+    a subclass says otherwise.
+    """
+
+    exit_code: int = 2
 
 
 class DataError(WorkbookError):
@@ -71,3 +77,12 @@ class ParameterError(RunError):
         self.notebook = str(notebook)
         self.name = name
         super().__init__(f"{notebook}: {problem}")
+
+
+class FetchFailed(WorkbookError):
+    """``workbook fetch`` did not write its snapshot: exit 1 (a provider), or 128 + the signal
+    that interrupted it."""
+
+    def __init__(self, message: str, exit_code: int = 1) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code

@@ -215,11 +215,6 @@ class ClaimResult:
         )
 
     def _repr_html_(self) -> str:
-        colour = VERDICT_COLOURS[self.verdict]
-        banner = (
-            f"<div class='verdict' style='border-left:6px solid {colour};padding:6px 10px;"
-            f"margin:6px 0'><strong style='color:{colour}'>"
-            f"{html.escape(self.verdict.replace('_', ' ').upper())}</strong> "
-            f"<code>{html.escape(self.id)}</code><br>{html.escape(self.summary)}</div>"
-        )
-        return banner + "".join(t._repr_html_() for t in self.tests)
+        from analysis.report.banners import verdict_box
+
+        return verdict_box(self) + "".join(t._repr_html_() for t in self.tests)

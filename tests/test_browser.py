@@ -18,8 +18,8 @@ import pytest
 from click.testing import CliRunner
 
 from analysis.cli import main
-from analysis.runner import run_all
-from analysis.scorecard import write_scorecard
+from analysis.report.scorecard import write_scorecard
+from analysis.run import run_all
 from analysis.snapshot import Snapshot
 from tests.conftest import DEMO, REAL
 from tests.test_runner import FIXTURES

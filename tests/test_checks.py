@@ -8,10 +8,10 @@ import pytest
 from click.testing import CliRunner
 
 from analysis.checks import Context, evaluate, evaluate_all
-from analysis.checks.policy import fomc_meetings, rate_changes
 from analysis.claims import load_claims
 from analysis.cli import main
 from analysis.snapshot import Snapshot
+from analysis.stats.policy import fomc_meetings, rate_changes
 from tests.conftest import PROJECT
 
 REGISTRY = load_claims(PROJECT / "data" / "claims" / "russell2000_2026.yaml")
@@ -131,12 +131,14 @@ def test_data_that_end_before_the_claimed_date_is_needs_data(tmp_path):
 
 
 def test_a_check_that_raises_is_an_error_and_the_others_still_run(real_snapshot, monkeypatch):
-    from analysis.checks import CHECKS
+    from dataclasses import replace
+
+    from analysis.kinds import KINDS
 
     def broken(*args):
         raise RuntimeError("simulated failure")
 
-    monkeypatch.setitem(CHECKS, "level_on_date", broken)
+    monkeypatch.setitem(KINDS, "level_on_date", replace(KINDS["level_on_date"], check=broken))
     results = by_id(evaluate_all(REGISTRY, real_snapshot, only=["index_levels"]))
     assert results["rut_close_2026_01_02"].verdict == "error"
     assert results["rut_close_2026_01_02"].summary == (

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from analysis.claims import DEFAULT_CLAIMS, KINDS, load_claims
+from analysis.claims import DEFAULT_CLAIMS, load_claims
 from analysis.errors import ClaimsError
+from analysis.kinds import KINDS
 from tests.conftest import PROJECT
 
 SHIPPED = PROJECT / "data" / "claims" / "russell2000_2026.yaml"
@@ -75,8 +76,8 @@ def test_the_shipped_registry_article_and_claims_are_well_formed():
     assert registry.article.as_of == date(2026, 1, 2)  # the last close the article cites
     assert registry.path == str(SHIPPED)
     for claim in registry.claims:
-        params = claim.check_params
-        assert isinstance(params, KINDS[claim.kind])
+        params = claim.params
+        assert isinstance(params, KINDS[claim.kind].params)
         assert claim.text
     forecasts = [c.id for c in registry.claims if c.forecast]
     assert forecasts == [
@@ -84,7 +85,7 @@ def test_the_shipped_registry_article_and_claims_are_well_formed():
         "smallcaps_lead_2026",
         "earnings_growth_17_22_vs_14_15",
     ]
-    first = registry.get("rut_close_2026_01_02").check_params
+    first = registry.get("rut_close_2026_01_02").params
     assert (first.series, first.date, first.stated) == (
         "prices/^RUT.csv",
         date(2026, 1, 2),

@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from analysis.cli import main
-from analysis.manifest import Manifest, describe_file, write_manifest
+from analysis.snapshot.manifest import Manifest, describe_file, write_manifest
 from tests.conftest import PROJECT
 
 CLEAN = {

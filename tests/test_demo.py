@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.demo import generate
-from analysis.manifest import sha256_of
+from analysis.snapshot.demo import generate
+from analysis.snapshot.manifest import sha256_of
 from tests.conftest import DEMO
 
 EXPECTED = [
@@ -154,7 +154,7 @@ def test_french_file_keeps_the_native_layout():
 
 
 def test_a_failed_generation_leaves_the_old_folder_alone(tmp_path, monkeypatch):
-    import analysis.demo
+    import analysis.snapshot.demo
 
     out = tmp_path / "demo"
     (out / "prices").mkdir(parents=True)
@@ -164,7 +164,7 @@ def test_a_failed_generation_leaves_the_old_folder_alone(tmp_path, monkeypatch):
         (root / "prices").mkdir()
         (root / "prices" / "bad.csv").write_text("Date,Close\n2020-01-02,-1\n")
 
-    monkeypatch.setattr(analysis.demo, "_write", broken)
+    monkeypatch.setattr(analysis.snapshot.demo, "_write", broken)
     with pytest.raises(Exception, match="bad.csv"):
         generate(out)
     assert (out / "prices" / "old.csv").is_file()

@@ -22,8 +22,9 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from analysis.fetch.command import expand_sources, fetch_cmd
-from analysis.fetch.policy import (
+from analysis.cli import expand_sources
+from analysis.snapshot import Snapshot
+from analysis.snapshot.fetch.policy import (
     FetchError,
     FetchPolicy,
     Transient,
@@ -31,11 +32,10 @@ from analysis.fetch.policy import (
     retry_after_seconds,
     with_retries,
 )
-from analysis.fetch.sources import FredSource
-from analysis.fetch.yahoo import flatten_yahoo
-from analysis.manifest import read_manifest, sha256_of
-from analysis.parsers import parse_file
-from analysis.snapshot import Snapshot
+from analysis.snapshot.fetch.sources import FredSource
+from analysis.snapshot.fetch.yahoo import flatten_yahoo
+from analysis.snapshot.manifest import read_manifest, sha256_of
+from analysis.snapshot.parsers import parse_file
 from tests.conftest import PROJECT
 from tests.fetch_server import ProviderServer
 
@@ -45,7 +45,7 @@ KNOWN_SYMBOLS = {"^RUT": 1, "^GSPC": 2, "^IXIC": 3, "^NDX": 4, "KRE": 5, "XBI": 
 
 
 def registry_needs() -> dict[str, list[str]]:
-    """The default registry's files by folder, read independently of analysis.fetch.plan."""
+    """The default registry's files by folder, read without analysis.snapshot.fetch.plan."""
     from analysis.claims import load_claims
 
     needs: dict[str, set[str]] = {"fred": set(), "prices": set(), "french": set(), "user": set()}
@@ -151,11 +151,10 @@ def real_server(monkeypatch, real_dir):
 
 
 def fetch(*args: str):
-    """Run ``workbook fetch`` in-process, registered on the real ``workbook`` group."""
+    """Run ``workbook fetch`` in-process, on the real ``workbook`` group."""
     from analysis.cli import main
 
-    workbook = type(main)(name="workbook", commands={**main.commands, "fetch": fetch_cmd})
-    return CliRunner().invoke(workbook, ["fetch", *args])
+    return CliRunner().invoke(main, ["fetch", *args])
 
 
 def lines(text: str) -> list[str]:
@@ -308,7 +307,7 @@ def test_bad_arguments_exit_2_with_one_line(args, message, tmp_path):
     result = fetch(*args)
     assert result.exit_code == 2
     assert len(lines(result.stderr)) == 1
-    assert result.stderr.startswith("fetch: ") and message in result.stderr
+    assert result.stderr.startswith("workbook: ") and message in result.stderr
 
 
 def test_a_bad_policy_variable_is_a_bad_argument(monkeypatch, tmp_path):
@@ -316,7 +315,7 @@ def test_a_bad_policy_variable_is_a_bad_argument(monkeypatch, tmp_path):
     result = fetch("--sources", "fred", "--out", str(tmp_path / "s"))
     assert result.exit_code == 2
     assert lines(result.stderr) == [
-        "fetch: WORKBOOK_FETCH_TIMEOUT is 'soon', expected a number of seconds"
+        "workbook: WORKBOOK_FETCH_TIMEOUT is 'soon', expected a number of seconds"
     ]
 
 
@@ -461,9 +460,9 @@ def test_a_dead_provider_exits_1_with_one_line_and_leaves_nothing(server, tmp_pa
     result = fetch("--sources", "fred", "french", "--out", str(out))
     assert result.exit_code == 1
     last = lines(result.stderr)[-1]
-    assert last.startswith("fetch: FRED DFEDTARL: HTTP 500 after 4 attempts in ")
+    assert last.startswith("workbook: FRED DFEDTARL: HTTP 500 after 4 attempts in ")
     assert last.endswith(f" s (nothing written at {out})")
-    assert [ln for ln in lines(result.stderr) if ln.startswith("fetch:")] == [last]
+    assert [ln for ln in lines(result.stderr) if ln.startswith("workbook:")] == [last]
     assert result.stdout == ""
     assert leftovers(tmp_path) == []  # neither --out nor a partial folder
     assert server.hits("DFEDTARL") == 4 and server.hits("DGS10") == 0  # fails fast
@@ -484,13 +483,13 @@ def test_a_bad_answer_that_persists_fails_with_a_clear_line(fault, problem, serv
     result = fetch("--sources", "fred", "--claims", str(claims), "--out", str(out))
     assert result.exit_code == 1
     last = lines(result.stderr)[-1]
-    assert last.startswith("fetch: FRED DGS10: ") and problem in last
+    assert last.startswith("workbook: FRED DGS10: ") and problem in last
     assert " after 4 attempts in " in last
     assert leftovers(tmp_path) == ["claims.yaml"]
 
 
 def test_a_refusal_is_reported_after_one_attempt():
-    from analysis.fetch.policy import Refused
+    from analysis.snapshot.fetch.policy import Refused
 
     def attempt():
         raise Refused("HTTP 403 Forbidden")
@@ -520,14 +519,14 @@ def test_strict_turns_a_missing_series_into_a_failure(server, tmp_path):
     result = fetch("--sources", "fred", "--claims", str(claims), "--out", str(out), "--strict")
     assert result.exit_code == 1
     assert lines(result.stderr)[-1].startswith(
-        "fetch: FRED NOSUCHSERIES: not available (FRED answered HTTP 404 (no such item)); "
+        "workbook: FRED NOSUCHSERIES: not available (FRED answered HTTP 404 (no such item)); "
         "--strict is set"
     )
     assert leftovers(tmp_path) == ["claims.yaml"]
 
 
 def test_a_series_without_observations_in_range_is_missing(server, tmp_path):
-    from analysis.fetch.policy import Missing
+    from analysis.snapshot.fetch.policy import Missing
 
     source = FredSource(base_url=server.fred_url, policy=FetchPolicy.from_env())
     with pytest.raises(Missing, match="no observation of DGS10 between 2010-01-01"):
@@ -544,7 +543,7 @@ def test_nothing_fetched_writes_no_snapshot(server, tmp_path):
 
 
 def test_default_out_is_a_new_timestamped_folder_beside_older_ones(server, tmp_path, monkeypatch):
-    import analysis.snapshot
+    import analysis.paths
 
     snapshots = tmp_path / "snapshots"
     older = snapshots / "20250101T000000Z"
@@ -552,7 +551,7 @@ def test_default_out_is_a_new_timestamped_folder_beside_older_ones(server, tmp_p
     (older / "fred" / "DGS10.csv").write_bytes(b"observation_date,DGS10\n2025-01-02,4.5\n")
     before = sha256_of(older / "fred" / "DGS10.csv")
     (snapshots / ".x.partial-999999999").mkdir()  # left by a fetch killed outright
-    monkeypatch.setattr(analysis.snapshot, "SNAPSHOTS", snapshots)
+    monkeypatch.setattr(analysis.paths, "SNAPSHOTS", snapshots)
     result = fetch("--sources", "french")
     assert result.exit_code == 0, result.output
     made = Path(result.stdout.strip())
@@ -657,7 +656,7 @@ def test_an_interrupted_fetch_leaves_nothing_and_the_next_one_succeeds(signum, s
         "PYTHONPATH": str(PROJECT),
     }
     proc = subprocess.Popen(
-        [sys.executable, "-m", "analysis.fetch", "--sources", "fred", "--out", str(out)],
+        [sys.executable, "-m", "analysis", "fetch", "--sources", "fred", "--out", str(out)],
         cwd=PROJECT,
         env=env,
         stdout=subprocess.PIPE,
@@ -680,7 +679,7 @@ def test_an_interrupted_fetch_leaves_nothing_and_the_next_one_succeeds(signum, s
             proc.wait()
     assert proc.returncode == 128 + signum
     assert lines(stderr)[-1] == (
-        f"fetch: interrupted by {signal.Signals(signum).name}; nothing written at {out}"
+        f"workbook: interrupted by {signal.Signals(signum).name}; nothing written at {out}"
     )
     assert stdout == ""
     assert leftovers(tmp_path) == []
@@ -718,6 +717,6 @@ def test_done_when_a_server_answering_500_leaves_nothing(real_server, tmp_path):
     result = fetch(*args, "--out", str(out))
     assert result.exit_code != 0
     last = lines(result.stderr)[-1]
-    assert last.startswith("fetch: FRED DFEDTARL: HTTP 500 after ")
-    assert [ln for ln in lines(result.stderr) if ln.startswith("fetch:")] == [last]
+    assert last.startswith("workbook: FRED DFEDTARL: HTTP 500 after ")
+    assert [ln for ln in lines(result.stderr) if ln.startswith("workbook:")] == [last]
     assert leftovers(tmp_path) == []

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from analysis.errors import DataError
-from analysis.manifest import (
+from analysis.snapshot import Snapshot
+from analysis.snapshot.manifest import (
     MANIFEST,
     Manifest,
     MissingEntry,
@@ -22,7 +23,6 @@ from analysis.manifest import (
     verify_manifest,
     write_manifest,
 )
-from analysis.snapshot import Snapshot
 
 FILES = {
     "prices/^RUT.csv": "Date,Close\n2025-12-31,2481.91\n2026-01-02,2508.22\n",

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from analysis.errors import DataError
-from analysis.parsers import parse_file
+from analysis.snapshot.parsers import parse_file
 
 # A monthly Ken French file laid out as the real F-F_Research_Data_Factors.CSV is: preamble, a
 # header row starting with a comma, YYYYMM rows, then " Annual Factors: January-December " and
@@ -60,7 +60,7 @@ def write(root: Path, rel: str, content: str | bytes) -> Path:
 
 
 def assert_common_shape(frame: pd.DataFrame, source: str) -> None:
-    """The contract every parser keeps (see analysis/parsers.py)."""
+    """The contract every parser keeps (see analysis/snapshot/parsers.py)."""
     assert isinstance(frame.index, pd.DatetimeIndex)
     assert frame.index.name == "date"
     assert frame.index.is_monotonic_increasing

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from analysis.checks import evaluate_all
 from analysis.claims import load_claims
 from analysis.cli import main
-from analysis.htmlexport import external_references
+from analysis.report.htmlexport import external_references
 from analysis.snapshot import Snapshot
 
 THEMES = [

@@ -1,4 +1,4 @@
-"""``workbook run`` (analysis.runner, analysis.run_command) and the HTML export (htmlexport).
+"""``workbook run`` (analysis.run.runner, analysis.run_command) and the HTML export (htmlexport).
 
 The runner tests execute the tiny fixture notebooks of tests/notebooks/ (``claims.ipynb``, the
 generic one; ``boom.ipynb``, which fails on purpose) on a toy snapshot of three files, so each
@@ -22,11 +22,11 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 
 from analysis.checks import Context, evaluate_all
 from analysis.claims import load_claims
+from analysis.cli import main
 from analysis.errors import ParameterError, RunError
-from analysis.htmlexport import ExportError, external_references, notebook_to_html
-from analysis.parameters import CONTRACT, read_parameters
-from analysis.run_command import run_cmd
-from analysis.runner import run_all
+from analysis.report.htmlexport import ExportError, external_references, notebook_to_html
+from analysis.run import run_all
+from analysis.run.parameters import CONTRACT, read_parameters
 from analysis.snapshot import Snapshot
 
 FIXTURES = Path(__file__).resolve().parent / "notebooks"
@@ -96,10 +96,8 @@ def toy(tmp_path) -> dict[str, Path]:
 
 
 def cli() -> click.Group:
-    """A group holding ``run``, as the workbook's main group does once it is registered."""
-    group = click.Group()
-    group.add_command(run_cmd)
-    return group
+    """The workbook's main group, which holds ``run``."""
+    return main
 
 
 def invoke(*args: str):
@@ -241,8 +239,8 @@ def fake_kernel(monkeypatch):
         (stage / f"{job.theme}.html").write_text(f"<html>{job.theme} {show_code}</html>")
         return None, 0.01
 
-    monkeypatch.setattr("analysis.runner._execute", execute)
-    monkeypatch.setattr("analysis.runner.code_digest", lambda: "code v1")
+    monkeypatch.setattr("analysis.run.execute._execute", execute)
+    monkeypatch.setattr("analysis.run.reuse.code_digest", lambda: "code v1")
 
     def ran() -> list[str]:
         done = sorted(calls)
@@ -278,7 +276,7 @@ def test_unchanged_inputs_are_reused_and_any_change_reruns(toy, fake_kernel, mon
     nbformat.write(nb, notebooks / "claims.ipynb")
     run(alpha=0.01)
     assert fake_kernel() == ["levels", "policy"]
-    monkeypatch.setattr("analysis.runner.code_digest", lambda: "code v2")  # the package
+    monkeypatch.setattr("analysis.run.reuse.code_digest", lambda: "code v2")  # the package
     run(alpha=0.01)
     assert fake_kernel() == ["levels", "policy"]
     run(alpha=0.01, show_code=True)  # the pages' form
@@ -301,7 +299,7 @@ def test_a_notebook_that_records_nothing_fails_its_claims(toy, monkeypatch):
         Path(job.parameters["results_path"]).write_text('{"theme": "levels", "claims": []}')
         return None, 0.0
 
-    monkeypatch.setattr("analysis.runner._execute", execute)
+    monkeypatch.setattr("analysis.run.execute._execute", execute)
     out = toy["tmp"] / "report"
     summary = run_all(toy["snapshot"], claims=toy["claims"], notebooks_dir=FIXTURES, out=out,
                       progress=False)  # fmt: skip
@@ -415,7 +413,7 @@ def test_external_references_tells_resources_from_links():
 
 
 def test_fresh_falls_back_to_the_newest_snapshot_and_says_so(toy, fake_kernel, monkeypatch):
-    import analysis.fetch
+    import analysis.snapshot.fetch.run
 
     calls = []
 
@@ -423,9 +421,9 @@ def test_fresh_falls_back_to_the_newest_snapshot_and_says_so(toy, fake_kernel, m
         calls.append((out, items, kwargs))
         raise ConnectionError("no route to fred.stlouisfed.org")
 
-    monkeypatch.setattr(analysis.fetch, "fetch_snapshot", fetch_snapshot)
+    monkeypatch.setattr(analysis.snapshot.fetch.run, "fetch_snapshot", fetch_snapshot)
     monkeypatch.setattr(
-        "analysis.run_command.default_snapshot", lambda: (toy["snapshot"], "the newest")
+        "analysis.snapshot.default_snapshot", lambda: (toy["snapshot"], "the newest")
     )
     out = toy["tmp"] / "report"
     result = invoke("--fresh", "--claims", str(toy["claims"]), "--notebooks", str(FIXTURES),

@@ -1,4 +1,4 @@
-"""The scorecard page (analysis.scorecard), built from in-process results on a toy snapshot."""
+"""The scorecard page (analysis.report.scorecard), from in-process results on a toy snapshot."""
 
 from __future__ import annotations
 
@@ -10,12 +10,12 @@ import pytest
 
 from analysis.checks import Context, evaluate_all
 from analysis.claims import load_claims
-from analysis.htmlexport import external_references
-from analysis.manifest import Manifest, describe_file, utc_now, write_manifest
-from analysis.output import results_document
+from analysis.report.htmlexport import external_references
+from analysis.report.results_json import results_document
+from analysis.report.scorecard import claim_review, compact, render_scorecard, write_scorecard
 from analysis.results import VERDICT_COLOURS
-from analysis.scorecard import claim_review, compact, render_scorecard, write_scorecard
 from analysis.snapshot import Snapshot
+from analysis.snapshot.manifest import Manifest, describe_file, utc_now, write_manifest
 from tests.test_runner import CLAIMS, make_snapshot
 
 
@@ -68,7 +68,8 @@ def test_one_row_per_claim_with_badge_values_and_link(toy):
     assert [r["id"] for r in parsed.rows] == ["claim-toy_close", "claim-toy_close_wrong",
                                               "claim-toy_range"]  # fmt: skip
     assert [r["data-verdict"] for r in parsed.rows] == ["supported", "contradicted", "supported"]
-    assert f'background:{VERDICT_COLOURS["contradicted"]}">contradicted</span>' in page
+    assert f'class="badge" style="background:{VERDICT_COLOURS["contradicted"]};' in page
+    assert re.search(r'<span class="badge"[^>]*>contradicted</span>', page)
     assert {"levels.html#toy_close", "levels.html#toy_close_wrong", "policy.html#toy_range"} <= set(
         parsed.links
     )
@@ -125,7 +126,7 @@ def test_synthetic_snapshot_gets_a_red_banner_and_its_provenance(toy):
                                   description="Toy data, generated."))  # fmt: skip
     doc, snap = document_for(root, claims)
     page = render_scorecard(doc, snapshot=snap)
-    banner = re.search(r'<div class="banner synthetic" role="alert">(.*?)</div>', page, re.S)
+    banner = re.search(r'<div class="banner synthetic" role="alert"[^>]*>(.*?)</div>', page, re.S)
     assert banner and banner.group(1).startswith("SYNTHETIC DATA, NOT MARKET DATA")
     assert page.index("banner synthetic") < page.index("<h1>")  # at the top
     assert "Toy data, generated." in page and "no manifest" not in page

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-import analysis.snapshot as snapshot_module
+import analysis.paths as paths_module
 from analysis.errors import DataError
 from analysis.snapshot import Snapshot, default_snapshot
 
@@ -132,8 +132,8 @@ def test_series_of_an_absent_column(tmp_path):
 
 def test_default_snapshot_prefers_the_newest_fetched(tmp_path, monkeypatch):
     snapshots = tmp_path / "snapshots"
-    monkeypatch.setattr(snapshot_module, "SNAPSHOTS", snapshots)
-    monkeypatch.setattr(snapshot_module, "DEMO", tmp_path / "demo")
+    monkeypatch.setattr(paths_module, "SNAPSHOTS", snapshots)
+    monkeypatch.setattr(paths_module, "DEMO", tmp_path / "demo")
     path, why = default_snapshot()
     assert path == tmp_path / "demo" and "demo" in why
     for name in ("2026-01-02T000000Z", "2026-01-05T000000Z", ".partial"):

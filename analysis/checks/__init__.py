@@ -1,19 +1,15 @@
-"""Check kinds, one module per family, registered by kind; :func:`evaluate_all` runs a registry.
+"""Stage 3b, the checks: the machinery every kind shares and the evaluation of a registry.
 
->>> from analysis.checks import evaluate_all  # doctest: +SKIP
+* :mod:`~analysis.checks.base`: ``Context``, ``Data`` (cut at the evaluation date), ``Finding``;
+* :mod:`~analysis.checks.evaluate`: :func:`evaluate_all`, the honesty rules and
+  Benjamini-Hochberg across the registry.
+
+The kinds themselves (one module each) are in :mod:`analysis.kinds`.
+
 >>> results = evaluate_all(load_claims(), Snapshot("data/demo"))  # doctest: +SKIP
 """
 
-from analysis.checks import (  # noqa: F401  (importing a module registers its checks)
-    earnings,
-    flows,
-    levels,
-    macro,
-    policy,
-    relative,
-    valuation,
-)
-from analysis.checks.base import CHECKS, Context
-from analysis.checks.runner import evaluate, evaluate_all
+from analysis.checks.base import Context
+from analysis.checks.evaluate import evaluate, evaluate_all
 
-__all__ = ["CHECKS", "Context", "evaluate", "evaluate_all"]
+__all__ = ["Context", "evaluate", "evaluate_all"]

@@ -1,9 +1,9 @@
-"""The machinery every check shares: data access cut at the evaluation date, findings, and the
-turning of a finding into a :class:`~analysis.results.ClaimResult`.
+"""The machinery every check shares: data access cut at the evaluation date, findings, the
+one-sided verdict rule, and the small formatters summaries use.
 
-A check is a function ``check(claim, params, data, ctx) -> Finding`` registered for one kind with
-:func:`register`. It never decides ``needs_data`` or ``error`` itself: a missing file or series
-raises :class:`MissingData`, anything else that raises ends as ``error`` with its reason.
+A check (one per kind, in :mod:`analysis.kinds`) is ``check(claim, params, data, ctx) ->
+Finding``. It never decides ``needs_data`` or ``error`` itself: a missing file or series raises
+:class:`MissingData`, anything else that raises ends as ``error`` with its reason.
 """
 
 from __future__ import annotations
@@ -11,14 +11,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from analysis.claims import Claim
 from analysis.errors import WorkbookError
 from analysis.results import StatResult, Verdict
-from analysis.snapshot import Snapshot
+
+if TYPE_CHECKING:
+    from analysis.claims import Claim
+    from analysis.snapshot import Snapshot
 
 
 class MissingData(WorkbookError):
@@ -170,20 +172,6 @@ class Data:
         return (f"{self.first:%Y-%m-%d}", f"{self.last:%Y-%m-%d}")
 
 
-CheckFunction = Callable[[Claim, Any, Data, Context], Finding]
-CHECKS: dict[str, CheckFunction] = {}
-
-
-def register(kind: str) -> Callable[[CheckFunction], CheckFunction]:
-    """Register ``check`` as the function for claims of ``kind``."""
-
-    def wrap(fn: CheckFunction) -> CheckFunction:
-        CHECKS[kind] = fn
-        return fn
-
-    return wrap
-
-
 def iso(day) -> str:
     """A date as ``YYYY-MM-DD``."""
     return f"{pd.Timestamp(day):%Y-%m-%d}"
@@ -192,3 +180,13 @@ def iso(day) -> str:
 def pct(x: float, digits: int = 1) -> str:
     """A fraction as a percentage: ``0.1234 -> '12.3%'``."""
     return f"{100 * x:.{digits}f}%"
+
+
+def bp(x: float) -> str:
+    """A fraction as signed basis points: ``0.0251 -> '+251 bp'``."""
+    return f"{10_000 * x:+,.0f} bp"
+
+
+def series_name(rel: str) -> str:
+    """A snapshot file's series name: ``prices/^RUT.csv -> '^RUT'``."""
+    return rel.split("/")[-1].removesuffix(".csv")

@@ -242,6 +242,35 @@ def window_return(close: pd.Series, *, end: Any, days: int) -> WindowReturn:
     return WindowReturn(days, s.index[i], s.index[j], a, b, b / a - 1, as_date(end, "end"))
 
 
+def period_return(close: pd.Series, *, start: Any, end: Any) -> WindowReturn:
+    """Simple return from the last close on or before ``start`` to the last on or before ``end``.
+
+    Descriptive (no test): the calendar-dated twin of :func:`window_return` ("from December 2
+    to January 2"), returning the same :class:`WindowReturn` (``days`` counts the sessions).
+
+    Raises
+    ------
+    InsufficientDataError
+        No close on or before ``start``.
+    ValueError
+        Not a Series with a DatetimeIndex, non-positive prices, or ``end`` before ``start``.
+
+    Examples
+    --------
+    >>> period_return(kre, start="2025-12-02", end="2026-01-02").ret  # doctest: +SKIP
+    """
+    s = as_series(close, "close", positive=True)
+    first, last = as_date(start, "start"), as_date(end, "end")
+    if last < first:
+        raise ValueError(f"end {iso(last)} is before start {iso(first)}")
+    i = int(s.index.searchsorted(first, side="right")) - 1
+    j = int(s.index.searchsorted(last, side="right")) - 1
+    if i < 0:
+        raise InsufficientDataError(f"{s.name or 'close'} has no close on or before {iso(first)}")
+    a, b = float(s.iloc[i]), float(s.iloc[j])
+    return WindowReturn(j - i, s.index[i], s.index[j], a, b, b / a - 1, last)
+
+
 def matching_windows(
     close: pd.Series,
     *,

@@ -1,0 +1,64 @@
+"""Writing results: ``results.json``, the schema of DESIGN.md, written atomically."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from analysis.claims import Registry
+from analysis.results import VERDICTS, ClaimResult
+from analysis.snapshot import Snapshot
+from analysis.snapshot.manifest import utc_now
+
+
+def results_document(
+    results: Sequence[ClaimResult],
+    *,
+    registry: Registry,
+    snapshot: Snapshot,
+    alpha: float,
+    until: str | None = None,
+) -> dict[str, Any]:
+    """The ``results.json`` document: the run's context and one object per claim."""
+    manifest = snapshot.manifest
+    return {
+        "article": {
+            "id": registry.article.id,
+            "title": registry.article.title,
+            "as_of": registry.article.as_of.isoformat(),
+            "claims_file": registry.path,
+        },
+        "snapshot": {
+            "path": str(snapshot.root),
+            "synthetic": snapshot.synthetic,
+            "created_at": manifest.created_at.isoformat() if manifest else None,
+            "files": snapshot.files,
+        },
+        "evaluated_until": until,
+        "generated_at": utc_now().isoformat(),
+        "alpha": alpha,
+        "multiple_testing": "Benjamini-Hochberg across the run's decisive p-values; "
+        "verdicts decided on the adjusted ones",
+        "counts": {v: sum(r.verdict == v for r in results) for v in VERDICTS},
+        "claims": [r.to_dict() for r in results],
+    }
+
+
+def write_json(path: Path, document: dict[str, Any]) -> Path:
+    """Write JSON atomically: a temporary file beside ``path``, then a rename."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(document, fh, indent=2, ensure_ascii=False, allow_nan=False)
+            fh.write("\n")
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path

@@ -1,0 +1,56 @@
+"""What the command line prints: the verdict table of ``workbook check`` and the claims table of
+``workbook claims`` (rich tables, one colour per verdict on a terminal)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from analysis.report.banners import SYNTHETIC_SHORT
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from analysis.claims import Registry
+from analysis.results import VERDICT_COLOURS, VERDICTS, ClaimResult
+from analysis.snapshot import Snapshot
+
+
+def verdict_table(results: Sequence[ClaimResult], *, title: str) -> Table:
+    """A rich table: id, verdict (coloured), summary."""
+    table = Table(title=title, show_lines=False)
+    table.add_column("claim", no_wrap=True)
+    table.add_column("verdict", no_wrap=True)
+    table.add_column("summary")
+    for r in results:
+        label = r.verdict + (" (fragile)" if r.fragile else "")
+        table.add_row(r.id, Text(label, style=f"bold {VERDICT_COLOURS[r.verdict]}"), r.summary)
+    return table
+
+
+def print_table(results: Sequence[ClaimResult], *, title: str, synthetic: bool = False) -> None:
+    """Print the verdict table and the count of each verdict (the demo's warning first)."""
+    if synthetic:
+        title = f"{SYNTHETIC_SHORT}. {title}"
+    console = Console(width=None if Console().is_terminal else 160)
+    console.print(verdict_table(results, title=title))
+    counts = ", ".join(f"{v}: {n}" for v in VERDICTS if (n := sum(r.verdict == v for r in results)))
+    console.print(counts)
+
+
+def claims_table(registry: Registry, snapshot: Snapshot | None = None) -> Table:
+    """id, theme, kind, the files each claim needs (and whether ``snapshot`` has them)."""
+    table = Table(
+        title=f"{registry.article.title} ({len(registry.claims)} claims, "
+        f"as of {registry.article.as_of})"
+    )
+    for col in ("id", "theme", "kind", "needs"):
+        table.add_column(col)
+    if snapshot is not None:
+        table.add_column(f"in {snapshot.root}")
+    for claim in registry.claims:
+        row = [claim.id, claim.theme, claim.kind, " ".join(claim.data)]
+        if snapshot is not None:
+            missing = [f for f in claim.data if not snapshot.has(f)]
+            row.append("yes" if not missing else "missing " + " ".join(missing))
+        table.add_row(*row)
+    return table

@@ -1,0 +1,133 @@
+"""Stage 5, the run: ``workbook run`` as a list of named steps.
+
+:func:`run_all` checks everything before a kernel starts (:mod:`~analysis.run.plan`), reuses the
+themes whose inputs are unchanged (:mod:`~analysis.run.reuse`), executes the others with papermill
+and exports their pages (:mod:`~analysis.run.execute`), then writes ``results.json`` and the
+scorecard and puts the staged folder in place of the previous report (:mod:`~analysis.run.write`).
+
+The contract with the notebooks (``notebooks/<theme>.ipynb``, or ``notebooks/claims.ipynb`` for a
+theme without its own): the first code cell is tagged ``parameters`` and declares, with type
+annotations, ``snapshot: str``, ``claims: str``, ``as_of: str | None``, ``alpha: float``,
+``theme: str``, ``results_path: str | None`` and ``notes_dir: str``; the notebook writes
+``{"theme": ..., "claims": [ClaimResult.to_dict(), ...]}`` to ``results_path``, and marks each
+claim's section with ``<a id="<claim id>"></a>``.
+
+Examples
+--------
+>>> summary = run_all("data/demo", out="reports/latest", jobs=2)  # doctest: +SKIP
+>>> [t.status for t in summary.themes]  # doctest: +SKIP
+['ok', 'ok', 'reused', ...]
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from analysis import paths
+from analysis.claims import load_claims
+from analysis.run import execute, reuse
+from analysis.run.model import RunSummary, ThemeRun
+from analysis.run.plan import check_arguments, parse_parameter, plan_jobs
+from analysis.run.write import check_out, replace_folder, write_report
+from analysis.snapshot import Snapshot
+
+__all__ = ["RunSummary", "ThemeRun", "parse_parameter", "run_all"]
+
+
+def run_all(
+    snapshot: str | Path,
+    *,
+    claims: str | Path = paths.DEFAULT_CLAIMS,
+    as_of: date | str | None = None,
+    alpha: float = 0.05,
+    only: Sequence[str] | None = None,
+    jobs: int | None = None,
+    out: str | Path = paths.DEFAULT_OUT,
+    force: bool = False,
+    show_code: bool = False,
+    notebooks_dir: str | Path = paths.NOTEBOOKS,
+    notes_dir: str | Path = paths.NOTES,
+    parameters: Mapping[str, Any] | None = None,
+    warnings: Sequence[str] = (),
+    progress: bool = True,
+) -> RunSummary:
+    """Execute the theme notebooks and write the report folder ``out``.
+
+    ``snapshot`` and ``claims`` are the data and the claims file; ``as_of`` evaluates as on that
+    date; ``only`` runs only those themes; ``jobs`` notebooks run at once (default: the CPUs);
+    ``out`` is replaced as a whole when the run ends; ``force`` re-executes unchanged themes;
+    ``show_code`` keeps code cells in the pages; ``parameters`` are more notebook parameters;
+    ``warnings`` are shown at the top of the scorecard. Raises ``DataError``, ``ClaimsError``,
+    ``RunError`` or ``ParameterError`` before anything runs.
+    """
+    snap, registry = Snapshot(snapshot), load_claims(claims)
+    jobs = jobs or os.cpu_count() or 1
+    as_of, themes = check_arguments(
+        registry, alpha=alpha, jobs=jobs, as_of=as_of, only=only, parameters=parameters
+    )
+    notebooks_dir, notes_dir, out = Path(notebooks_dir), Path(notes_dir), Path(out).absolute()
+    base = {
+        "snapshot": str(snap.root.resolve()),
+        "claims": str(Path(claims).resolve()),
+        "as_of": as_of.isoformat() if as_of else None,
+        "alpha": float(alpha),
+        "notes_dir": str(notes_dir.resolve()),
+        **{k: str(v) if isinstance(v, Path) else v for k, v in (parameters or {}).items()},
+    }
+    planned = plan_jobs(themes, base, notebooks_dir, out)
+    check_out(out)
+    common = reuse.common_inputs(snap.root, Path(claims), notes_dir, show_code)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.run-", dir=out.parent))
+    try:
+        runs = _stage_themes(planned, common, stage, out, force=force)
+        page = {"synthetic": snap.synthetic, "note": snap.describe()}
+        todo = [job for job in planned if job.theme not in runs]
+        runs |= execute.run_jobs(
+            todo, stage, jobs=jobs, show_code=show_code, page=page, progress=progress
+        )
+        ordered = tuple(_final_paths(runs[t], stage, out) for t in themes)
+        write_report(
+            stage, out, ordered, registry=registry, snapshot=snap, alpha=alpha,
+            until=as_of.isoformat() if as_of else None, warnings=warnings,
+            show_code=show_code, notes_dir=notes_dir,
+        )  # fmt: skip
+        replace_folder(stage, out)
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+    return RunSummary(
+        out, out / "index.html", out / "results.json", snap.root, ordered, tuple(warnings)
+    )
+
+
+def _stage_themes(planned, common, stage: Path, out: Path, *, force: bool) -> dict[str, ThemeRun]:
+    """Fingerprint every job; copy the unchanged themes' outputs into the stage (reused)."""
+    (stage / ".results").mkdir()
+    (stage / ".fingerprints").mkdir()
+    runs: dict[str, ThemeRun] = {}
+    for job in planned:
+        job.fingerprint = reuse.fingerprint(common, job.notebook, job.parameters)
+        if not force and reuse.reusable(out, job.theme, job.fingerprint):
+            reuse.copy_previous(out, stage, job.theme)
+            runs[job.theme] = ThemeRun(job.theme, "reused", job.notebook)
+        else:
+            job.parameters["results_path"] = str(stage / ".results" / f"{job.theme}.json")
+    return runs
+
+
+def _final_paths(run: ThemeRun, stage: Path, out: Path) -> ThemeRun:
+    """The run with its notebook and page paths as they will be in ``out``."""
+    t = run.theme
+    return replace(
+        run,
+        ipynb=out / f"{t}.ipynb" if (stage / f"{t}.ipynb").is_file() else None,
+        html=out / f"{t}.html" if (stage / f"{t}.html").is_file() else None,
+    )

@@ -1,0 +1,106 @@
+"""Execution: each notebook through papermill in its own kernel, then its HTML page."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from contextlib import contextmanager
+from pathlib import Path
+
+from analysis.report.htmlexport import export_notebook, page_banner
+from analysis.report.results_json import write_json
+from analysis.run.model import Job, Status, ThemeRun
+
+CELL_TIMEOUT = 1800  # seconds; a cell that runs longer is a bug, not a slow statistic
+KERNEL_ARGS = ["--IPKernelApp.log_level=CRITICAL"]  # kernel chatter would bury the progress bar
+
+
+@contextmanager
+def _quiet_papermill() -> Iterator[None]:
+    """papermill warns "Passed unknown parameter" for ``str | None``: the runner checks itself."""
+    logger = logging.getLogger("papermill")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def _execute(job: Job, stage: Path, show_code: bool, page: dict) -> tuple[str | None, float]:
+    """Run one notebook into ``stage`` and export its page; return ``(error, seconds)``.
+
+    Never raises: papermill writes the notebook up to the failing cell before it raises, and
+    that notebook is exported too, so the page shows the error where it happened.
+    """
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    started, error = time.monotonic(), None
+    ipynb = stage / f"{job.theme}.ipynb"
+    try:
+        papermill.execute_notebook(
+            str(job.notebook),
+            str(ipynb),
+            parameters=job.parameters,
+            kernel_name="python3",
+            cwd=str(job.notebook.parent),
+            progress_bar=False,
+            log_output=False,
+            execution_timeout=CELL_TIMEOUT,
+            extra_arguments=KERNEL_ARGS,
+        )
+    except PapermillExecutionError as exc:
+        error = f"notebook failed: {exc.ename}: {exc.evalue}"
+    except Exception as exc:  # a dead kernel, a timeout: report it, run the others
+        error = f"notebook failed: {type(exc).__name__}: {exc}"
+    if error is None and not Path(job.parameters["results_path"]).is_file():
+        error = "notebook failed: it ran but wrote no results to results_path"
+    if ipynb.is_file():
+        try:
+            banner = page_banner(**page, error=(error or "").removeprefix("notebook failed: "))
+            export_notebook(ipynb, stage / f"{job.theme}.html", show_code=show_code, banner=banner)
+        except Exception as exc:
+            error = error or f"HTML export failed: {exc}"
+    return error, time.monotonic() - started
+
+
+def run_jobs(
+    todo: Sequence[Job], stage: Path, *, jobs: int, show_code: bool, page: dict, progress: bool
+) -> dict[str, ThemeRun]:
+    """Execute the jobs, ``jobs`` at a time, with a progress bar (a line each when not a tty)."""
+    from tqdm import tqdm
+
+    tty = sys.stderr.isatty()
+    runs: dict[str, ThemeRun] = {}
+    bar = tqdm(
+        total=len(todo),
+        desc="notebooks",
+        unit="nb",
+        file=sys.stderr,
+        disable=not (progress and tty and todo),
+        dynamic_ncols=True,
+    )
+    workers = ThreadPoolExecutor(max_workers=max(1, min(jobs, len(todo))))
+    with _quiet_papermill(), bar, workers as pool:
+        futures = {pool.submit(_execute, job, stage, show_code, page): job for job in todo}
+        for n, future in enumerate(as_completed(futures), start=1):
+            job, (error, seconds) = futures[future], future.result()
+            status: Status = "failed" if error else "ok"
+            runs[job.theme] = ThemeRun(
+                job.theme, status, job.notebook, error=error, seconds=round(seconds, 2)
+            )
+            if status == "ok":
+                record = {"fingerprint": job.fingerprint, "seconds": round(seconds, 2)}
+                write_json(stage / ".fingerprints" / f"{job.theme}.json", record)
+            bar.update()
+            bar.set_postfix_str(f"{job.theme}: {status}")
+            line = f"[{n}/{len(todo)}] {job.theme}: {error or f'ok ({seconds:.1f} s)'}"
+            if progress and not tty:
+                print(line, file=sys.stderr, flush=True)
+            elif progress and error:
+                bar.write(line, file=sys.stderr)
+    return runs

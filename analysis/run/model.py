@@ -1,0 +1,52 @@
+"""What a run plans and reports: a job per theme, the fate of each, the run's summary."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+Status = Literal["ok", "failed", "reused"]
+
+
+@dataclass(frozen=True, slots=True)
+class ThemeRun:
+    """The fate of one theme's notebook in a run; paths are in the final ``out`` folder."""
+
+    theme: str
+    status: Status
+    notebook: Path
+    ipynb: Path | None = None
+    html: Path | None = None
+    error: str | None = None
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class RunSummary:
+    """What a run wrote: the report folder, its scorecard and results, one entry per theme."""
+
+    out: Path
+    index: Path
+    results: Path
+    snapshot: Path
+    themes: tuple[ThemeRun, ...]
+    warnings: tuple[str, ...] = field(default=())
+
+    @property
+    def failed(self) -> tuple[ThemeRun, ...]:
+        """The themes whose notebook failed."""
+        return tuple(t for t in self.themes if t.status == "failed")
+
+    @property
+    def ok(self) -> bool:
+        """True when every notebook ran (whatever the verdicts)."""
+        return not self.failed
+
+
+@dataclass(slots=True)
+class Job:
+    theme: str
+    notebook: Path
+    parameters: dict[str, Any]
+    fingerprint: str = ""

@@ -1,0 +1,422 @@
+"""Parsers for the four snapshot layouts: ``fred``, ``prices``, ``french`` and ``user``.
+
+Every parser returns the same shape (the contract the checks rely on):
+
+* a ``DatetimeIndex`` named ``date``, sorted, unique;
+* ``float64`` columns, ``NaN`` for a missing value;
+* ``frame.attrs["units"]``: a dict from column to its unit, ``frame.attrs["source"]``: the file.
+
+Each accepts the real providers' oddities (a UTF-8 byte-order mark, CRLF line ends, FRED's old
+``DATE`` header, ``.`` or an empty value for missing, Ken French's preamble, notes and annual
+table) and rejects anything else with a :class:`~analysis.errors.DataError` whose message names
+the file, the line and what was expected.
+
+Examples
+--------
+>>> from analysis.snapshot.parsers import parse_file
+>>> rut = parse_file("../shared/data/real/prices/^RUT.csv")  # doctest: +SKIP
+>>> float(rut.loc["2026-01-02", "Close"])  # doctest: +SKIP
+2508.22
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+
+from analysis.errors import DataError
+
+LAYOUTS = ("fred", "prices", "french", "user")
+PRICE_COLUMNS = ("Open", "High", "Low", "Close", "Adj Close")
+USER_COLUMNS = ("date", "series", "value", "unit", "source")
+
+# Units of the FRED series the workbook uses; anything else is "as published by FRED".
+FRED_UNITS = {
+    "DFEDTARL": "percent",
+    "DFEDTARU": "percent",
+    "DFF": "percent",
+    "FEDFUNDS": "percent",
+    "DGS2": "percent",
+    "DGS10": "percent",
+    "DTWEXBGS": "index, Jan 2006 = 100",
+    "SP500": "index points",
+    "NASDAQCOM": "index points",
+}
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_FRENCH_ROW = re.compile(r"^\s*(\d{8}|\d{6})\s*,")
+
+
+def parse_file(path: str | Path, *, layout: str | None = None, name: str | None = None):
+    """Parse one snapshot file by its layout.
+
+    Parameters
+    ----------
+    path
+        The CSV file.
+    layout : {"fred", "prices", "french", "user"}, optional
+        Defaults to the name of the folder the file is in.
+    name
+        How the file is named in messages (defaults to ``<layout>/<file name>``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        In the common shape described in the module docstring.
+
+    Raises
+    ------
+    DataError
+        Naming the file, the line or column, and what was expected.
+    """
+    path = Path(path)
+    layout = layout or path.parent.name
+    if layout not in PARSERS:
+        raise ValueError(
+            f"The value for `layout` must be one of {set(LAYOUTS)}, but {layout!r} was passed."
+        )
+    name = name or f"{layout}/{path.name}"
+    return PARSERS[layout](path, name)
+
+
+# --------------------------------------------------------------------------------------- text
+def read_lines(path: Path, name: str) -> list[str]:
+    """Read a CSV file as text lines, refusing empty files, non-UTF-8 bytes and HTML pages."""
+    if not path.is_file():
+        raise DataError(name, "file is missing")
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DataError(name, f"is not UTF-8 text (byte {exc.start}), expected a CSV file") from exc
+    if not text.strip():
+        raise DataError(name, "file is empty, expected a CSV header and rows")
+    head = text[:4096].lstrip().lower()
+    if head.startswith(("<!doctype", "<html", "<?xml", "<head", "<body")) or "<html" in head:
+        raise DataError(
+            name, "is an HTML page saved as CSV (an error or login page?), expected CSV"
+        )
+    lines = text.splitlines()
+    while lines and not lines[-1].strip():  # blank lines at the end are not rows
+        lines.pop()
+    return lines
+
+
+def _split(lines: Sequence[str]) -> list[list[str]]:
+    return [[cell.strip() for cell in row] for row in csv.reader(lines)]
+
+
+def _no_repeats(name: str, columns: Sequence[str], *, line: int) -> None:
+    for i, c in enumerate(columns):
+        if c in columns[:i]:
+            raise DataError(
+                name, f"column {c!r} appears twice, expected each column once", line=line, field=c
+            )
+
+
+# ------------------------------------------------------------------------------ common frame
+def _table(
+    name: str,
+    rows: list[list[str]],
+    first_line: int | Sequence[int],
+    columns: list[str],
+    *,
+    parse_dates: Callable[[pd.Series], pd.Series],
+    date_hint: str,
+    missing: Sequence[str] = ("",),
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """Turn split rows into a float frame indexed by date; return it with each row's file line.
+
+    ``first_line`` is the file line of the first row, or the file line of every row.
+    """
+    if isinstance(first_line, int):
+        lines = np.arange(first_line, first_line + len(rows))
+    else:
+        lines = np.asarray(first_line)
+    width = len(columns) + 1
+    for i, row in enumerate(rows):
+        if len(row) != width:
+            hint = " (truncated file?)" if len(row) < width and i == len(rows) - 1 else ""
+            raise DataError(name, f"has {len(row)} fields, expected {width}{hint}", line=lines[i])
+    if not rows:
+        raise DataError(name, "has a header but no data rows, expected at least one row")
+    cells = pd.DataFrame([r[1:] for r in rows], columns=columns, dtype=object)
+    dates = parse_dates(pd.Series([r[0] for r in rows], dtype=object))
+    if dates.isna().any():
+        i = int(np.flatnonzero(dates.isna().to_numpy())[0])
+        raise DataError(
+            name, f"date {rows[i][0]!r} is not a real date, expected {date_hint}", line=lines[i]
+        )
+    values = pd.DataFrame(index=pd.DatetimeIndex(dates, name="date"))
+    for col in columns:
+        raw = cells[col]
+        is_missing = raw.isin(list(missing))
+        num = pd.to_numeric(raw.where(~is_missing), errors="coerce")
+        bad = num.isna() & ~is_missing | raw.str.lower().isin(["nan", "-nan", "+nan"])
+        if bad.any():
+            i = int(np.flatnonzero(bad.to_numpy())[0])
+            raise DataError(
+                name, f"{col} is {raw.iloc[i]!r}, expected a number", line=lines[i], field=col
+            )
+        values[col] = num.to_numpy(dtype="float64")
+    return values, lines
+
+
+def _schema(columns: Sequence[str], *, positive: Sequence[str] = ()) -> pa.DataFrameSchema:
+    """The frame contract: float columns, finite values, positive where asked."""
+    finite = pa.Check(lambda s: ~np.isinf(s), error="a finite number (not an infinity)")
+    positive_check = pa.Check.gt(0, ignore_na=True, error="a positive price")
+    return pa.DataFrameSchema(
+        {
+            c: pa.Column(
+                float, checks=[finite, positive_check] if c in positive else [finite], nullable=True
+            )
+            for c in columns
+        },
+        strict=True,
+    )
+
+
+def _validate(
+    name: str, frame: pd.DataFrame, lines: np.ndarray, *, positive: Sequence[str] = ()
+) -> pd.DataFrame:
+    """Apply the common rules: dates increasing and unique, values finite, positive where asked."""
+    step = np.diff(frame.index.asi8)
+    if (step <= 0).any():
+        i = int(np.flatnonzero(step <= 0)[0]) + 1
+        day, before = f"{frame.index[i]:%Y-%m-%d}", f"{frame.index[i - 1]:%Y-%m-%d}"
+        problem = (
+            f"date {day} repeats, expected unique dates"
+            if step[i - 1] == 0
+            else f"date {day} goes backwards (after {before}), expected increasing dates"
+        )
+        raise DataError(name, problem, line=int(lines[i]))
+    try:
+        _schema(list(frame.columns), positive=positive).validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        first = exc.failure_cases.dropna(subset=["index"]).iloc[0]
+        column = first["column"]
+        i = int(np.flatnonzero(frame.index == first["index"])[0])
+        raise DataError(
+            name,
+            f"{column} is {float(first['failure_case']):g}, expected {first['check']}",
+            line=int(lines[i]),
+            field=column,
+        ) from exc
+    return frame
+
+
+def _finish(frame: pd.DataFrame, name: str, units: dict[str, str], **attrs) -> pd.DataFrame:
+    frame.attrs["units"] = units
+    frame.attrs["source"] = name
+    frame.attrs.update(attrs)
+    return frame
+
+
+def _iso_dates(s: pd.Series) -> pd.Series:
+    ok = s.str.match(_ISO_DATE.pattern)
+    return pd.to_datetime(s.where(ok), format="%Y-%m-%d", errors="coerce")
+
+
+# ----------------------------------------------------------------------------------- layouts
+def parse_fred(path: Path, name: str) -> pd.DataFrame:
+    """FRED's fredgraph.csv: ``observation_date,<ID>`` (older files ``DATE,<ID>``)."""
+    rows = _split(read_lines(path, name))
+    series = path.stem
+    header = rows[0]
+    if len(header) != 2 or header[0] not in ("observation_date", "DATE"):
+        raise DataError(
+            name, f"header is {','.join(header)!r}, expected 'observation_date,{series}'", line=1
+        )
+    if header[1] != series:
+        raise DataError(
+            name,
+            f"header names series {header[1]!r}, expected {series!r} (the file's name)",
+            line=1,
+        )
+    frame, lines = _table(
+        name,
+        rows[1:],
+        2,
+        [series],
+        parse_dates=_iso_dates,
+        date_hint="YYYY-MM-DD",
+        missing=("", "."),
+    )
+    frame = _validate(name, frame, lines)
+    return _finish(frame, name, {series: FRED_UNITS.get(series, "as published by FRED")})
+
+
+def parse_prices(path: Path, name: str) -> pd.DataFrame:
+    """Yahoo-style prices: ``Date`` plus any of Open, High, Low, Close, Adj Close, Volume."""
+    rows = _split(read_lines(path, name))
+    header = rows[0]
+    if not header or header[0] != "Date":
+        raise DataError(
+            name,
+            f"first column is {(header[0] if header else '')!r}, expected 'Date'",
+            line=1,
+            field="Date",
+        )
+    columns = header[1:]
+    _no_repeats(name, columns, line=1)
+    unknown = [c for c in columns if c not in (*PRICE_COLUMNS, "Volume")]
+    if unknown:
+        raise DataError(
+            name,
+            f"unknown column {unknown[0]!r}, expected any of "
+            f"{', '.join((*PRICE_COLUMNS, 'Volume'))}",
+            line=1,
+            field=unknown[0],
+        )
+    if "Close" not in columns and "Adj Close" not in columns:
+        raise DataError(
+            name, "has neither Close nor Adj Close, expected at least one", line=1, field="Close"
+        )
+    frame, lines = _table(
+        name,
+        rows[1:],
+        2,
+        columns,
+        parse_dates=_iso_dates,
+        date_hint="YYYY-MM-DD",
+        missing=("", "null"),
+    )
+    frame = _validate(name, frame, lines, positive=[c for c in columns if c in PRICE_COLUMNS])
+    if "Volume" in frame and (frame["Volume"] < 0).any():
+        i = int(np.flatnonzero((frame["Volume"] < 0).to_numpy())[0])
+        raise DataError(
+            name, "Volume is negative, expected zero or more", line=lines[i], field="Volume"
+        )
+    symbol = path.stem
+    units = {c: ("shares" if c == "Volume" else "price in the symbol's currency") for c in columns}
+    return _finish(frame, name, units, symbol=symbol)
+
+
+def parse_french(path: Path, name: str) -> pd.DataFrame:
+    """Ken French's CSV as published: preamble, ``,<factors>`` header, rows in percent, notes.
+
+    The first table (daily ``YYYYMMDD`` or monthly ``YYYYMM``) is read; the annual table and the
+    copyright notes that follow it are skipped. Monthly rows are dated at the month's end.
+    ``-99.99`` and ``-999`` are the library's missing-value codes.
+    """
+    lines = read_lines(path, name)
+    start = next(
+        (
+            i
+            for i, ln in enumerate(lines[:-1])
+            if ln.startswith(",") and _FRENCH_ROW.match(lines[i + 1])
+        ),
+        None,
+    )
+    if start is None:
+        raise DataError(
+            name,
+            "no header row starting with ',' followed by YYYYMMDD or YYYYMM rows, "
+            "expected Ken French's CSV layout",
+        )
+    columns = [c.strip() for c in lines[start].split(",")[1:]]
+    _no_repeats(name, columns, line=start + 1)
+    end = start + 1
+    while end < len(lines) and lines[end].strip() and _FRENCH_ROW.match(lines[end]):
+        end += 1
+    if end < len(lines) and lines[end].strip() and lines[end].lstrip()[:1].isdigit():
+        raise DataError(
+            name, f"row {lines[end].strip()[:20]!r} is not YYYYMMDD or YYYYMM data", line=end + 1
+        )
+    if not any("copyright" in ln.lower() for ln in lines[end:]):
+        raise DataError(
+            name,
+            "ends without Ken French's closing copyright line (truncated file?)",
+            line=len(lines),
+        )
+    rows = _split(lines[start + 1 : end])
+    daily = len(rows[0][0]) == 8
+
+    def dates(s: pd.Series) -> pd.Series:
+        if daily:
+            return pd.to_datetime(s.where(s.str.len() == 8), format="%Y%m%d", errors="coerce")
+        month = pd.to_datetime(s.where(s.str.len() == 6), format="%Y%m", errors="coerce")
+        return month + pd.offsets.MonthEnd(0)
+
+    frame, idx = _table(
+        name,
+        rows,
+        start + 2,
+        columns,
+        parse_dates=dates,
+        date_hint="YYYYMMDD" if daily else "YYYYMM",
+    )
+    frame = frame.mask(frame.isin([-99.99, -999.0]))
+    frame = _validate(name, frame, idx)
+    return _finish(
+        frame, name, dict.fromkeys(columns, "percent"), frequency="daily" if daily else "monthly"
+    )
+
+
+def parse_user(path: Path, name: str) -> pd.DataFrame:
+    """A user's tidy file: ``date,series,value,unit,source`` (one row per date and series).
+
+    Returned wide: one column per series, its unit in ``attrs["units"]`` and its source in
+    ``attrs["sources"]``. Within a series, dates must be unique and increasing.
+    """
+    rows = _split(read_lines(path, name))
+    header = rows[0]
+    missing = [c for c in USER_COLUMNS if c not in header]
+    if missing:
+        raise DataError(
+            name,
+            f"missing column {missing[0]!r}, expected columns {','.join(USER_COLUMNS)}",
+            line=1,
+            field=missing[0],
+        )
+    pos = {c: header.index(c) for c in USER_COLUMNS}
+    body = rows[1:]
+    if not body:
+        raise DataError(name, "has a header but no data rows, expected at least one row")
+    for i, row in enumerate(body):
+        if len(row) != len(header):
+            raise DataError(name, f"has {len(row)} fields, expected {len(header)}", line=i + 2)
+    units: dict[str, str] = {}
+    sources: dict[str, str] = {}
+    by_series: dict[str, list[list[str]]] = {}
+    lines_of: dict[str, list[int]] = {}
+    for i, row in enumerate(body):
+        series, unit = row[pos["series"]], row[pos["unit"]]
+        for field in ("series", "unit", "source"):
+            if not row[pos[field]]:
+                raise DataError(name, f"{field} is empty, expected a name", line=i + 2, field=field)
+        if units.setdefault(series, unit) != unit:
+            raise DataError(
+                name,
+                f"unit of {series!r} is {unit!r}, expected {units[series]!r} as on "
+                "its earlier rows",
+                line=i + 2,
+                field="unit",
+            )
+        sources.setdefault(series, row[pos["source"]])
+        by_series.setdefault(series, []).append([row[pos["date"]], row[pos["value"]]])
+        lines_of.setdefault(series, []).append(i + 2)
+    frames = []
+    for series, srows in by_series.items():
+        frame, lines = _table(
+            name, srows, lines_of[series], [series], parse_dates=_iso_dates, date_hint="YYYY-MM-DD"
+        )
+        frames.append(_validate(name, frame, lines))
+    wide = pd.concat(frames, axis=1, sort=True)
+    wide.index.name = "date"
+    return _finish(wide, name, units, sources=sources)
+
+
+PARSERS: dict[str, Callable[[Path, str], pd.DataFrame]] = {
+    "fred": parse_fred,
+    "prices": parse_prices,
+    "french": parse_french,
+    "user": parse_user,
+}
