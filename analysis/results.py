@@ -61,8 +61,48 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+def html_table(caption: str, rows: dict[str, Any]) -> str:
+    body = "".join(
+        f"<tr><th style='text-align:left'>{html.escape(k)}</th>"
+        f"<td style='text-align:left'>{html.escape(_num(v) if isinstance(v, float) else str(v))}"
+        "</td></tr>"
+        for k, v in rows.items()
+    )
+    return f"<table class='stat-result'><caption>{html.escape(caption)}</caption>{body}</table>"
+
+
+class ResultBase:
+    """The base of every statistical result: ``summary()`` (a short paragraph, also ``str()``),
+    ``to_dict()`` (plain JSON, nested results and tables included) and ``_repr_html_()`` (the
+    summary over a table) for notebooks. A result is a frozen, slotted dataclass on this base
+    that computes nothing itself; subclasses define ``summary`` and may refine the other two."""
+
+    __slots__ = ()
+
+    def summary(self) -> str:  # pragma: no cover - overridden
+        return type(self).__name__
+
+    def __str__(self) -> str:
+        return self.summary()
+
+    def to_dict(self) -> dict[str, Any]:
+        out = {}
+        for key in self.__slots__:  # type: ignore[attr-defined]
+            value = getattr(self, key)
+            if hasattr(value, "columns") and hasattr(value, "to_dict"):  # a DataFrame
+                value = value.to_dict(orient="records")
+            elif hasattr(value, "to_dict"):
+                value = value.to_dict()
+            out[key] = value
+        return _jsonable(out)
+
+    def _repr_html_(self) -> str:
+        flat = {k: v for k, v in self.to_dict().items() if not isinstance(v, dict | list)}
+        return f"<p>{html.escape(self.summary())}</p>" + html_table(type(self).__name__, flat)
+
+
 @dataclass(frozen=True, slots=True)
-class StatResult:
+class StatResult(ResultBase):
     """The outcome of one hypothesis test or interval estimate.
 
     Attributes
@@ -116,9 +156,6 @@ class StatResult:
             f"Method: {self.method} ({self.reference})"
         )
 
-    def __str__(self) -> str:
-        return self.summary()
-
     def _repr_html_(self) -> str:
         rows = [
             ("estimate", _num(self.estimate)),
@@ -163,7 +200,7 @@ class StatResult:
 
 
 @dataclass(frozen=True, slots=True)
-class ClaimResult:
+class ClaimResult(ResultBase):
     """The verdict on one claim, with the numbers and tests behind it.
 
     ``summary`` is one sentence naming the decisive numbers and ISO dates

@@ -10,11 +10,11 @@ import pytest
 from statsmodels.stats.proportion import proportion_confint
 
 from analysis.errors import InsufficientDataError
+from analysis.stats.records import record_high
 from analysis.stats.windows import (
     best_window,
     matching_windows,
     move_rarity,
-    record_high,
     window_return,
 )
 

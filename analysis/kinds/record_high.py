@@ -50,7 +50,7 @@ def check(claim: Claim, p: Params, data: Data, ctx: Context) -> Finding:
     """The period's highest close and intraday high against all earlier history; the stated
     level, if any, is looked for as a record anywhere (a right number on a wrong date is
     ``partly_supported``)."""
-    from analysis.stats.windows import record_high
+    from analysis.stats.records import record_high
 
     close = data.series(p.series, p.close_column)
     frame = data.frame(p.series)

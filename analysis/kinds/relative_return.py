@@ -76,38 +76,16 @@ def check(claim: Claim, p: Params, data: Data, ctx: Context) -> Finding:
     require_through(a, p.end, p.series, ctx)
     require_through(b, p.end, p.benchmark, ctx)
     base = relative_return(a, b, end=p.end, days=p.days)
-    if p.stated_spread is None:
-
-        def holds(x: float) -> bool:
-            return x >= p.tolerance
-
-        want = f"a lead of at least {10_000 * p.tolerance:.0f} bp"
-    else:
-
-        def holds(x: float) -> bool:
-            return abs(x - p.stated_spread) <= p.tolerance
-
-        want = f"{bp(p.stated_spread)} +- {10_000 * p.tolerance:.0f} bp"
+    holds, want = _rule(p)
     sens = window_sensitivity(
-        a,
-        b,
-        end=p.end,
-        days=p.days,
-        end_jitter=p.end_jitter,
-        days_range=p.days_range,
+        a, b, end=p.end, days=p.days, end_jitter=p.end_jitter, days_range=p.days_range,
         predicate=holds,
-    )
+    )  # fmt: skip
     tests = (
-        spread_percentile(
-            a,
-            b,
-            days=p.days,
-            spread=base.spread,
-            before=base.start,  # not itself
-            alpha=ctx.alpha,
-        ),
+        spread_percentile(a, b, days=p.days, spread=base.spread, before=base.start,  # not itself
+                          alpha=ctx.alpha),
         spread_test(a, b, end=p.end, days=p.days, alternative="greater"),
-    )
+    )  # fmt: skip
     na, nb = series_name(p.series), series_name(p.benchmark)
     text = (
         f"{na} returned {pct(base.return_a)} and {nb} {pct(base.return_b)} from "
@@ -127,24 +105,7 @@ def check(claim: Claim, p: Params, data: Data, ctx: Context) -> Finding:
         "share_of_windows_agreeing": round(sens.share, 3),
     }
     stated = {"spread": p.stated_spread, "tolerance": p.tolerance, "days": p.days}
-    extra = ""
-    if holds(base.spread):
-        verdict = "supported"
-    elif p.stated_spread is None:
-        verdict = "contradicted" if base.spread <= -p.tolerance else "inconclusive"
-        extra = "" if verdict == "contradicted" else ": too close to call"
-    elif (hit := _earlier_match(a, b, p, holds)) is not None:
-        verdict = "partly_supported"
-        observed["matching_window"] = [iso(hit.start), iso(hit.end), round(hit.spread, 6)]
-        extra = (
-            f"; the stated size was reached over {iso(hit.start)} to {iso(hit.end)} "
-            f"({bp(hit.spread)}): the number is right, the date is not"
-        )
-    elif 0.5 <= base.spread / p.stated_spread <= 2:
-        verdict = "partly_supported"  # the direction right, the size within a factor of two
-        extra = ": the direction is right, the size is not"
-    else:
-        verdict = "contradicted"
+    verdict, extra = _verdict(a, b, p, base, holds, observed)
     return Finding(
         verdict,
         text + extra + robust + ".",
@@ -171,3 +132,36 @@ def _earlier_match(a: pd.Series, b: pd.Series, p: Params, holds):
         if holds(r.spread):
             return r
     return None
+
+
+def _rule(p: Params):
+    """The claim's rule for a spread, and its words: a lead of at least ``tolerance`` for a
+    claim of direction only, else the stated spread within ``tolerance``."""
+    if p.stated_spread is None:
+        return (lambda x: x >= p.tolerance), f"a lead of at least {10_000 * p.tolerance:.0f} bp"
+    stated = p.stated_spread
+    want = f"{bp(stated)} +- {10_000 * p.tolerance:.0f} bp"
+    return (lambda x: abs(x - stated) <= p.tolerance), want
+
+
+def _verdict(a, b, p: Params, base, holds, observed: dict) -> tuple[str, str]:
+    """The verdict on the stated window, with what the summary adds after the numbers."""
+    extra = ""
+    if holds(base.spread):
+        verdict = "supported"
+    elif p.stated_spread is None:
+        verdict = "contradicted" if base.spread <= -p.tolerance else "inconclusive"
+        extra = "" if verdict == "contradicted" else ": too close to call"
+    elif (hit := _earlier_match(a, b, p, holds)) is not None:
+        verdict = "partly_supported"
+        observed["matching_window"] = [iso(hit.start), iso(hit.end), round(hit.spread, 6)]
+        extra = (
+            f"; the stated size was reached over {iso(hit.start)} to {iso(hit.end)} "
+            f"({bp(hit.spread)}): the number is right, the date is not"
+        )
+    elif 0.5 <= base.spread / p.stated_spread <= 2:
+        verdict = "partly_supported"  # the direction right, the size within a factor of two
+        extra = ": the direction is right, the size is not"
+    else:
+        verdict = "contradicted"
+    return verdict, extra

@@ -59,18 +59,20 @@ def check(claim: Claim, p: Params, data: Data, ctx: Context) -> Finding:
     rarity = move_rarity(
         close, days=p.days, move=p.stated, before=wins["start"].min(), alpha=ctx.alpha
     )  # reference: windows ending before the claimed ones
-    stated = {
-        "move": p.stated,
-        "days": p.days,
-        "ends_within": [iso(lo), iso(hi)],
-        "tolerance": p.tolerance,
-    }
+    window = [iso(lo), iso(hi)]
+    stated = {"move": p.stated, "days": p.days, "ends_within": window, "tolerance": p.tolerance}
     observed = {
         "best_start": iso(best["start"]),
         "best_end": iso(best["end"]),
         "best_return": round(float(best["return"]), 6),
         "matching_windows": int(wins["matches"].sum()),
         "windows_checked": len(wins),
+    }
+    common = {
+        "stated": stated,
+        "observed": observed,  # the same dict: a match elsewhere is added to it below
+        "tests": (rarity,),
+        "date_range": (iso(wins["start"].min()), iso(hi)),
     }
     where = (
         f"the {p.days}-session windows ending {iso(lo)} to {iso(hi)} returned "
@@ -82,21 +84,9 @@ def check(claim: Claim, p: Params, data: Data, ctx: Context) -> Finding:
             "supported",
             f"{name} rose {pct(m['return'])} from {iso(m['start'])} to "
             f"{iso(m['end'])}, matching the stated {pct(p.stated, 0)} ({where}).",
-            stated,
-            observed,
-            (rarity,),
-            (iso(wins["start"].min()), iso(hi)),
+            **common,
         )
-    idx = close.index
-    lo_pos, hi_pos = idx.searchsorted(lo), idx.searchsorted(hi, side="right") - 1
-    around = matching_windows(
-        close,
-        days=p.days,
-        stated=p.stated,
-        tolerance=p.tolerance,
-        search_start=idx[max(lo_pos - 60, p.days)],
-        search_end=idx[min(hi_pos + 60, len(idx) - 1)],
-    )
+    around = _windows_around(close, p, lo, hi)
     elsewhere = around[around["matches"]]
     if len(elsewhere):
         m = elsewhere.iloc[(elsewhere["difference"].abs()).argmin()]
@@ -106,16 +96,26 @@ def check(claim: Claim, p: Params, data: Data, ctx: Context) -> Finding:
             f"No {p.days}-session window ending {iso(lo)} to {iso(hi)} moved "
             f"{pct(p.stated, 0)} ({where}); {name} did rise {pct(m['return'])} from "
             f"{iso(m['start'])} to {iso(m['end'])}: the size is right, the timing is not.",
-            stated,
-            observed,
-            (rarity,),
-            (iso(wins["start"].min()), iso(hi)),
+            **common,
         )
     return Finding(
         "contradicted",
         f"No window near the stated dates moved {pct(p.stated, 0)}: {where}.",
-        stated,
-        observed,
-        (rarity,),
-        (iso(wins["start"].min()), iso(hi)),
+        **common,
+    )
+
+
+def _windows_around(close: pd.Series, p: Params, lo: pd.Timestamp, hi: pd.Timestamp):
+    """Every window of ``p.days`` sessions ending within 60 sessions of the stated range."""
+    from analysis.stats.windows import matching_windows
+
+    idx = close.index
+    lo_pos, hi_pos = idx.searchsorted(lo), idx.searchsorted(hi, side="right") - 1
+    return matching_windows(
+        close,
+        days=p.days,
+        stated=p.stated,
+        tolerance=p.tolerance,
+        search_start=idx[max(lo_pos - 60, p.days)],
+        search_end=idx[min(hi_pos + 60, len(idx) - 1)],
     )

@@ -34,7 +34,7 @@ from analysis import paths
 from analysis.claims import load_claims
 from analysis.run import execute, reuse
 from analysis.run.model import RunSummary, ThemeRun
-from analysis.run.plan import check_arguments, parse_parameter, plan_jobs
+from analysis.run.plan import base_parameters, check_arguments, parse_parameter, plan_jobs
 from analysis.run.write import check_out, replace_folder, write_report
 from analysis.snapshot import Snapshot
 
@@ -73,14 +73,7 @@ def run_all(
         registry, alpha=alpha, jobs=jobs, as_of=as_of, only=only, parameters=parameters
     )
     notebooks_dir, notes_dir, out = Path(notebooks_dir), Path(notes_dir), Path(out).absolute()
-    base = {
-        "snapshot": str(snap.root.resolve()),
-        "claims": str(Path(claims).resolve()),
-        "as_of": as_of.isoformat() if as_of else None,
-        "alpha": float(alpha),
-        "notes_dir": str(notes_dir.resolve()),
-        **{k: str(v) if isinstance(v, Path) else v for k, v in (parameters or {}).items()},
-    }
+    base = base_parameters(snap.root, Path(claims), as_of, alpha, notes_dir, parameters)
     planned = plan_jobs(themes, base, notebooks_dir, out)
     check_out(out)
     common = reuse.common_inputs(snap.root, Path(claims), notes_dir, show_code)

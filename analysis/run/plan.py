@@ -79,3 +79,22 @@ def parse_parameter(text: str) -> tuple[str, object]:
     except yaml.YAMLError:
         value = raw
     return name.strip(), value
+
+
+def base_parameters(
+    snapshot: Path,
+    claims: Path,
+    as_of: date | None,
+    alpha: float,
+    notes_dir: Path,
+    extra: Mapping[str, Any] | None,
+) -> dict[str, Any]:
+    """The parameters every notebook of the run gets (absolute paths; ``--parameter`` extras)."""
+    return {
+        "snapshot": str(snapshot.resolve()),
+        "claims": str(claims.resolve()),
+        "as_of": as_of.isoformat() if as_of else None,
+        "alpha": float(alpha),
+        "notes_dir": str(notes_dir.resolve()),
+        **{k: str(v) if isinstance(v, Path) else v for k, v in (extra or {}).items()},
+    }

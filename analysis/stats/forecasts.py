@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from analysis.results import StatResult, _jsonable
+from analysis.results import ResultBase, StatResult, _jsonable
 from analysis.stats._common import (
     as_date,
     finite,
@@ -20,7 +20,7 @@ TREND_MINIMUM = 24
 
 
 @dataclass(frozen=True, slots=True)
-class ForecastScore:
+class ForecastScore(ResultBase):
     """A stated forecast range scored against the realized value, or pending until it exists."""
 
     stated_low: float

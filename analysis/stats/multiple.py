@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from statsmodels.stats.multitest import multipletests
 
-from analysis.results import _jsonable
+from analysis.results import ResultBase, _jsonable
 from analysis.stats._common import check_alpha
 
 BH = (
@@ -26,7 +26,7 @@ BH = (
 
 
 @dataclass(frozen=True, slots=True)
-class FdrAdjustment:
+class FdrAdjustment(ResultBase):
     """Raw and Benjamini-Hochberg adjusted p-values, and which nulls are rejected.
 
     ``table`` is indexed by name with columns ``pvalue``, ``pvalue_adjusted`` and ``reject``

@@ -19,7 +19,7 @@ import statsmodels.api as sm
 from scipy.special import ndtr
 
 from analysis.errors import InsufficientDataError
-from analysis.results import StatResult
+from analysis.results import ResultBase, StatResult
 from analysis.stats._common import (
     as_date,
     check_alpha,
@@ -28,7 +28,7 @@ from analysis.stats._common import (
     newey_west_lags,
     positive_int,
 )
-from analysis.stats.windows import Plain, as_series, iso, rarity_result, window_bounds
+from analysis.stats.windows import as_series, iso, rarity_result, window_bounds
 
 KV = "Kiefer & Vogelsang (2005), 'A new asymptotic theory for HAR tests', Econometric Theory 21(6)"
 
@@ -47,7 +47,7 @@ def aligned(a: pd.Series, b: pd.Series) -> pd.DataFrame:
 
 
 @dataclass(frozen=True, slots=True)
-class RelativeReturn(Plain):
+class RelativeReturn(ResultBase):
     """Return of ``a`` minus return of ``b`` over the same ``days`` sessions."""
 
     days: int
@@ -66,7 +66,7 @@ class RelativeReturn(Plain):
 
 
 @dataclass(frozen=True, slots=True)
-class WindowSensitivity(Plain):
+class WindowSensitivity(ResultBase):
     """The spread over every nearby window, and whether the predicate's answer depends on it."""
 
     table: pd.DataFrame

@@ -17,7 +17,7 @@ from statsmodels.tools.sm_exceptions import InterpolationWarning
 from statsmodels.tsa.ar_model import AutoReg
 from statsmodels.tsa.stattools import adfuller, kpss
 
-from analysis.results import StatResult, _jsonable
+from analysis.results import ResultBase, StatResult, _jsonable
 from analysis.stats._common import (
     check_alpha,
     choice,
@@ -42,7 +42,7 @@ def half_life(phi: float) -> float:
 
 
 @dataclass(frozen=True, slots=True)
-class MeanReversion:
+class MeanReversion(ResultBase):
     """ADF, KPSS and AR(1) on the (log) ratio, the half-life with its interval, and a reading."""
 
     adf: StatResult

@@ -17,7 +17,7 @@ import statsmodels.api as sm
 from scipy.special import ndtr, ndtri
 
 from analysis.errors import InsufficientDataError
-from analysis.results import StatResult, _jsonable
+from analysis.results import ResultBase, StatResult, _jsonable
 from analysis.stats._common import check_alpha, choice, newey_west_lags, positive_int
 from analysis.stats.windows import as_series, iso
 
@@ -59,7 +59,7 @@ def to_changes(
 
 
 @dataclass(frozen=True, slots=True)
-class FactorBetas:
+class FactorBetas(ResultBase):
     """Betas of small and large caps to one factor, and the tests of their difference."""
 
     small: StatResult

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
-from analysis.results import StatResult, _jsonable
+from analysis.results import ResultBase, StatResult, _jsonable
 from analysis.stats._common import (
     check_alpha,
     choice,
@@ -68,7 +68,7 @@ def ratio_history(
 
 # ---------------------------------------------------------------- results
 @dataclass(frozen=True, slots=True)
-class PointGap:
+class PointGap(ResultBase):
     """Two P/E levels, their ratio, log ratio and the small-cap discount in percent."""
 
     small_pe: float

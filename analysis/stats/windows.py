@@ -3,12 +3,11 @@
 Prices are pandas Series of closes with a DatetimeIndex of trading days; a window of ``days``
 sessions ending on session ``t`` runs from the close of session ``t - days`` to the close of ``t``.
 Returns are simple returns in fractions (0.12 is 12%). The small validation helpers at the top are
-shared by the other statistics modules of this family (they would sit well in ``_common.py``).
+shared by the other statistics modules of this family.
 """
 
 from __future__ import annotations
 
-import html
 import math
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -18,7 +17,7 @@ import pandas as pd
 from scipy import stats as sps
 
 from analysis.errors import InsufficientDataError
-from analysis.results import StatResult, _jsonable, _num
+from analysis.results import ResultBase, StatResult
 from analysis.stats._common import as_date, check_alpha, choice, finite, positive_int
 
 
@@ -48,16 +47,6 @@ def iso(day: Any) -> str:
     return pd.Timestamp(day).date().isoformat()
 
 
-def html_table(caption: str, rows: dict[str, Any]) -> str:
-    body = "".join(
-        f"<tr><th style='text-align:left'>{html.escape(k)}</th>"
-        f"<td style='text-align:left'>{html.escape(_num(v) if isinstance(v, float) else str(v))}"
-        "</td></tr>"
-        for k, v in rows.items()
-    )
-    return f"<table class='stat-result'><caption>{html.escape(caption)}</caption>{body}</table>"
-
-
 def window_bounds(index: pd.DatetimeIndex, end: Any, days: int) -> tuple[int, int]:
     """Positions (start, end) of the ``days``-session window ending on the last session <= end."""
     last = int(index.searchsorted(as_date(end, "end"), side="right")) - 1
@@ -67,31 +56,6 @@ def window_bounds(index: pd.DatetimeIndex, end: Any, days: int) -> tuple[int, in
             f"{iso(end)}, got {last + 1}"
         )
     return last - days, last
-
-
-class Plain:
-    """Mixin for the small frozen results: ``to_dict()`` (plain JSON, nested results and tables
-    included) and ``_repr_html_()`` (the summary over a table). Subclasses define ``summary``."""
-
-    __slots__ = ()
-
-    def summary(self) -> str:  # pragma: no cover - overridden
-        return type(self).__name__
-
-    def to_dict(self) -> dict[str, Any]:
-        out = {}
-        for key in self.__slots__:  # type: ignore[attr-defined]
-            value = getattr(self, key)
-            if isinstance(value, pd.DataFrame):
-                value = value.to_dict(orient="records")
-            elif hasattr(value, "to_dict"):
-                value = value.to_dict()
-            out[key] = value
-        return _jsonable(out)
-
-    def _repr_html_(self) -> str:
-        flat = {k: v for k, v in self.to_dict().items() if not isinstance(v, dict | list)}
-        return f"<p>{html.escape(self.summary())}</p>" + html_table(type(self).__name__, flat)
 
 
 def rarity_result(
@@ -140,7 +104,7 @@ def rarity_result(
 
 # ---------------------------------------------------------------- results
 @dataclass(frozen=True, slots=True)
-class WindowReturn(Plain):
+class WindowReturn(ResultBase):
     """Simple return over ``days`` sessions: ``end_close / start_close - 1``."""
 
     days: int
@@ -155,53 +119,6 @@ class WindowReturn(Plain):
         return (
             f"{self.ret:+.2%} over {self.days} sessions, {self.start_close:.2f} on "
             f"{iso(self.start)} to {self.end_close:.2f} on {iso(self.end)}."
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class Peak(Plain):
-    """The highest level in the period and how it compares with every earlier level."""
-
-    kind: Literal["close", "high"]
-    value: float
-    date: pd.Timestamp
-    is_record: bool  # strictly above every earlier level
-    ties_record: bool  # equal to the earlier maximum
-    previous_record: float
-    previous_record_date: pd.Timestamp
-    records_in_period: int  # sessions in the period that set a new record
-    n_history: int  # earlier observations compared against
-
-    def summary(self) -> str:
-        state = "a record" if self.is_record else "no record"
-        state = "ties the record" if self.ties_record else state
-        return (
-            f"max {self.kind} {self.value:.2f} on {iso(self.date)}: {state} (previous record "
-            f"{self.previous_record:.2f} on {iso(self.previous_record_date)})."
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class RecordHigh(Plain):
-    """Record close and record intraday high inside a period, against all earlier history."""
-
-    period_start: pd.Timestamp
-    period_end: pd.Timestamp
-    history_start: pd.Timestamp
-    close: Peak
-    high: Peak | None
-
-    def summary(self) -> str:
-        high = f" Intraday: {self.high.summary()}" if self.high else ""
-        return (
-            f"{iso(self.period_start)} to {iso(self.period_end)}, history from "
-            f"{iso(self.history_start)}. Close: {self.close.summary()}{high}"
-        )
-
-    def _repr_html_(self) -> str:
-        peaks = [p for p in (self.close, self.high) if p is not None]
-        return f"<p>{html.escape(self.summary())}</p>" + "".join(
-            html_table(f"Record {p.kind}", p.to_dict()) for p in peaks
         )
 
 
@@ -411,82 +328,4 @@ def move_rarity(
         days=days,
         alpha=alpha,
         what="return",
-    )
-
-
-def _peak(period: pd.Series, levels: pd.Series, kind: str) -> Peak:
-    date = period.idxmax()
-    value, earlier = float(period.loc[date]), levels.loc[levels.index < date]
-    prev_date = earlier.idxmax()
-    prev = float(earlier.loc[prev_date])
-    new = (levels > levels.cummax().shift(1)) & levels.index.isin(period.index)
-    count = int(new.sum())
-    return Peak(
-        kind, value, date, value > prev, value == prev, prev, prev_date, count, len(earlier)
-    )
-
-
-def record_high(
-    close: pd.Series,
-    *,
-    high: pd.Series | None = None,
-    period_start: Any,
-    period_end: Any,
-    history_start: Any = None,
-) -> RecordHigh:
-    """The highest close (and intraday high) in a period and whether each is an all-time record.
-
-    Descriptive (no test). A level is a record when it is strictly above every earlier level
-    from ``history_start`` on; equal to the earlier maximum is reported as a tie, not a record.
-    The peak's date is the first session the period's maximum was reached. Intraday highs are
-    compared with every earlier high and close (a close is a traded level too, which matters where
-    highs are missing).
-
-    Parameters
-    ----------
-    close, high
-        Closes and (optional) intraday highs with a DatetimeIndex.
-    period_start, period_end
-        The period (inclusive) in which to look for the peak.
-    history_start
-        Ignore data before this date (e.g. a series' inception). Default: all.
-
-    Returns
-    -------
-    RecordHigh
-        ``close`` and ``high`` (:class:`Peak`: value, date, is_record, ties_record, previous
-        record and its date, record sessions in the period).
-
-    Raises
-    ------
-    InsufficientDataError
-        No close (or high) in the period, or nothing before it to compare against.
-    ValueError
-        Bad series, or period_start after period_end.
-    """
-    lo, hi = as_date(period_start, "period_start"), as_date(period_end, "period_end")
-    if lo > hi:
-        raise ValueError(f"period_start {iso(lo)} is after period_end {iso(hi)}")
-    start = None if history_start is None else as_date(history_start, "history_start")
-    s = as_series(close, "close", positive=True).loc[start:]
-    series = {"close": s}
-    if high is not None:
-        series["high"] = as_series(high, "high", positive=True).loc[start:]
-    peaks = []
-    for kind, values in series.items():
-        period = values.loc[lo:hi]
-        if period.empty:
-            raise InsufficientDataError(f"no {kind} between {iso(lo)} and {iso(hi)}")
-        levels = (
-            values if kind == "close" else pd.concat([values, s], axis=1, sort=True).max(axis=1)
-        )
-        if not (levels.index < period.index[0]).any():
-            raise InsufficientDataError(
-                f"a record {kind} needs at least 1 level before {iso(period.index[0])} to compare "
-                "against, got 0"
-            )
-        peaks.append(_peak(period, levels, kind))
-    first = s.loc[lo:hi].index
-    return RecordHigh(
-        first[0], first[-1], s.index[0], peaks[0], peaks[1] if high is not None else None
     )
