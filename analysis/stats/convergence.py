@@ -15,7 +15,8 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
+from statsmodels.regression.linear_model import OLS
+from statsmodels.tools.tools import add_constant
 from statsmodels.tsa.stattools import coint
 
 from analysis.results import StatResult
@@ -63,7 +64,7 @@ def _trend(
     if np.ptp(y.to_numpy()) == 0:
         raise ValueError(f"{name}: the series is constant; a trend test is undefined")
     fit = hac_ols(
-        y.to_numpy(), sm.add_constant(_years(y.index, periods_per_year)), kernel=kernel, lags=lags
+        y.to_numpy(), add_constant(_years(y.index, periods_per_year)), kernel=kernel, lags=lags
     )
     stat, p = fit.test(1, side="less")
     return StatResult(
@@ -292,11 +293,11 @@ def engle_granger(
         raise ValueError("engle_granger: a series is constant; cointegration is undefined")
     res = coint(y0, y1, trend=trend, autolag=autolag, maxlag=maxlag, return_results=True)
     X = (
-        sm.add_constant(y1)
+        add_constant(y1)
         if trend == "c"
-        else np.column_stack([sm.add_constant(y1), np.arange(len(y1))])
+        else np.column_stack([add_constant(y1), np.arange(len(y1))])
     )
-    ols = sm.OLS(y0, X).fit()
+    ols = OLS(y0, X).fit()
     cv = [float(v) for v in res.critical_values]
     return StatResult(
         name="Engle-Granger cointegration of log EPS (small on large)",

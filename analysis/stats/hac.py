@@ -12,8 +12,8 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-import statsmodels.api as sm
 from scipy import stats as sps
+from statsmodels.regression.linear_model import OLS
 
 from analysis.stats._common import (
     choice,
@@ -78,10 +78,10 @@ def hac_ols(
             raise ValueError(f"lags must be below n/2 = {n // 2}, got {lags}")
     if kernel == "bartlett":
         lag = newey_west_lags(n) if lags is None else lags
-        res = sm.OLS(y, X).fit(cov_type="HAC", cov_kwds={"maxlags": lag})
+        res = OLS(y, X).fit(cov_type="HAC", cov_kwds={"maxlags": lag})
         return HacFit(res.params, res.bse, math.inf, lag, f"OLS, Newey-West errors, {lag} lags", NW)
     b = max(2, math.floor(0.4 * n ** (2 / 3))) if lags is None else lags
-    res = sm.OLS(y, X).fit()
+    res = OLS(y, X).fit()
     cosines = np.sqrt(2 / n) * np.cos(
         np.pi * np.outer((np.arange(n) + 0.5) / n, np.arange(1, b + 1))
     )

@@ -15,8 +15,8 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 from scipy.special import ndtr
+from statsmodels.regression.linear_model import OLS
 
 from analysis.errors import InsufficientDataError
 from analysis.results import ResultBase, StatResult
@@ -354,7 +354,7 @@ def spread_test(
     d = r[:, 0] - r[:, 1]
     if np.ptp(d) == 0:
         raise ValueError("the daily return differences are constant; a test is undefined")
-    fit = sm.OLS(d, np.ones(days)).fit(cov_type="HAC", cov_kwds={"maxlags": lags})
+    fit = OLS(d, np.ones(days)).fit(cov_type="HAC", cov_kwds={"maxlags": lags})
     mean, se = float(fit.params[0]), float(fit.bse[0])
     t = mean / se
     ref, ref_abs = _reference_t(days, lags)

@@ -11,9 +11,9 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 from scipy import stats as sps
 from statsmodels.tools.sm_exceptions import InterpolationWarning
+from statsmodels.tools.tools import add_constant
 from statsmodels.tsa.ar_model import AutoReg
 from statsmodels.tsa.stattools import adfuller, kpss
 
@@ -274,7 +274,7 @@ def gap_predicts_returns(
     csum = np.concatenate([[0.0], np.cumsum(r)])
     y = csum[1 + h : n + 1] - csum[1 : m + 1]  # y_t = r_(t+1) + ... + r_(t+h), t < m
     x = xs.to_numpy()[:m]
-    X = sm.add_constant(x)
+    X = add_constant(x)
     nw = hac_ols(y, X, kernel="bartlett", lags=max(h, newey_west_lags(m)) if lags is None else lags)
     xd = x - x.mean()
     eps = r[1:] - r[1:].mean()  # one-period returns under H0

@@ -13,8 +13,9 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 from scipy.special import ndtr, ndtri
+from statsmodels.regression.linear_model import OLS
+from statsmodels.tools.tools import add_constant
 
 from analysis.errors import InsufficientDataError
 from analysis.results import ResultBase, StatResult, _jsonable
@@ -116,7 +117,7 @@ class FactorBetas(ResultBase):
 def _beta(
     y: np.ndarray, X: np.ndarray, lags: int, label: str, alpha: float, common: dict
 ) -> StatResult:
-    fit = sm.OLS(y, X).fit(cov_type="HAC", cov_kwds={"maxlags": lags})
+    fit = OLS(y, X).fit(cov_type="HAC", cov_kwds={"maxlags": lags})
     if np.allclose(fit.resid, 0):
         raise ValueError(f"{label} returns are fitted exactly: is `market` the same series?")
     lo, hi = fit.conf_int(alpha)[1]
@@ -225,7 +226,7 @@ def factor_betas(
         raise ValueError(f"maxlags must be below n/2 = {n // 2}, got {lags}")
     controlled = market is not None
     exog = ["factor", "market"] if controlled else ["factor"]
-    X = sm.add_constant(data[exog].to_numpy(), has_constant="add")
+    X = add_constant(data[exog].to_numpy(), has_constant="add")
     common = {
         "control": ", controlling for the market's return" if controlled else "",
         "details": {"lags": lags, "market_controlled": controlled},
@@ -239,7 +240,7 @@ def factor_betas(
     Z = np.hstack([Xs, D * Xs])
     y = np.r_[data["large"].to_numpy(), data["small"].to_numpy()]
     time = np.r_[np.arange(n), np.arange(n)]
-    fit = sm.OLS(y, Z).fit(
+    fit = OLS(y, Z).fit(
         cov_type="hac-groupsum", cov_kwds={"time": time, "maxlags": lags, "use_correction": False}
     )
     k = X.shape[1]
