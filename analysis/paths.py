@@ -16,4 +16,5 @@ DEFAULT_CLAIMS = DATA / "claims" / "russell2000_2026.yaml"
 NOTEBOOKS = PROJECT_ROOT / "notebooks"
 NOTES = PROJECT_ROOT / "notes"
 DEFAULT_OUT = PROJECT_ROOT / "reports" / "latest"
-RESOURCES = Path(__file__).resolve().parent / "resources"  # package data (the FOMC calendar)
+PACKAGE = Path(__file__).resolve().parent  # the analysis package itself
+RESOURCES = PACKAGE / "resources"  # package data (the FOMC calendar)

@@ -13,6 +13,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from analysis import paths
+
 _FINGERPRINT_VERSION = 1
 
 
@@ -43,10 +45,9 @@ def _tree_digest(root: Path, pattern: str = "**/*") -> str:
 
 def code_digest() -> str:
     """SHA-256 over the ``analysis`` package's code (``**/*.py``) and its ``resources/``."""
-    package = Path(__file__).resolve().parent
-    files = [p for p in package.rglob("*.py") if "__pycache__" not in p.parts]
-    files += [p for p in (package / "resources").glob("*") if p.is_file()]
-    return _digest(files, package)
+    files = [p for p in paths.PACKAGE.rglob("*.py") if "__pycache__" not in p.parts]
+    files += [p for p in paths.RESOURCES.glob("*") if p.is_file()]
+    return _digest(files, paths.PACKAGE)
 
 
 def _fingerprint(inputs: Mapping[str, Any]) -> str:
