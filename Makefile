@@ -4,12 +4,20 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# what ruff checks and formats
+CODE := analysis tests conftest.py
+# pytest-xdist workers (`make test WORKERS=4`); loadfile keeps each file on one worker, so each
+# notebook runs once, cell after cell, in one kernel (nbval needs that)
+WORKERS ?= 2
+XDIST := -n $(WORKERS) --dist loadfile
+# what test-fast leaves out: the Monte Carlo calibrations, the notebook kernels and Chromium
+FAST := not slow and not notebook and not browser
 
 .DEFAULT_GOAL := help
-.PHONY: help setup test lint format report check demo lab bench clean
+.PHONY: help setup test test-fast lint format report check demo lab bench clean
 
 help:  ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,18 +27,22 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)  ## create .venv and install the project with its test extras (quick when nothing changed)
 
-test: setup  ## run ruff and the whole test suite
-	$(BIN)/ruff check analysis tests
-	$(BIN)/ruff format --check analysis tests
-	$(BIN)/python -m pytest
+test: setup  ## run ruff and the whole test suite, in parallel (what CI runs)
+	$(BIN)/ruff check $(CODE)
+	$(BIN)/ruff format --check $(CODE)
+	$(BIN)/python -m pytest $(XDIST)
+
+test-fast: setup  ## ruff and every test but the slow calibration, notebook and browser ones (<1 min)
+	$(BIN)/ruff check $(CODE)
+	$(BIN)/python -m pytest $(XDIST) -m "$(FAST)"
 
 lint: setup  ## ruff check and format check only
-	$(BIN)/ruff check analysis tests
-	$(BIN)/ruff format --check analysis tests
+	$(BIN)/ruff check $(CODE)
+	$(BIN)/ruff format --check $(CODE)
 
 format: setup  ## reformat the code with ruff
-	$(BIN)/ruff format analysis tests
-	$(BIN)/ruff check --fix analysis tests
+	$(BIN)/ruff format $(CODE)
+	$(BIN)/ruff check --fix $(CODE)
 
 report: setup  ## the main job: run every notebook on the newest snapshot (or the demo) into reports/latest/
 	$(BIN)/workbook run

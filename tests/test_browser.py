@@ -38,6 +38,8 @@ THEME, CLAIM = "index_levels", "rut_close_2026_01_02"
 
 pytestmark = [
     pytest.mark.slow,
+    pytest.mark.browser,
+    pytest.mark.notebook,  # the theme page is a notebook executed by run_all
     pytest.mark.skipif(
         shutil.which("chromium") is None or not Path(CHROMIUM).is_file(),
         reason=f"no Chromium at {CHROMIUM} (install it: apt-get install -y chromium)",

@@ -30,7 +30,7 @@ NOTEBOOKS = PROJECT / "notebooks"
 THEMES = ["index_levels", "fed_policy", "relative_performance", "valuation_gap",
           "earnings_convergence", "macro_sensitivity", "flows_and_deals", "tel_aviv"]  # fmt: skip
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.notebook]
 
 
 def free_port() -> int:

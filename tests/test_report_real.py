@@ -22,6 +22,8 @@ THEMES = [
     "earnings_convergence", "macro_sensitivity", "flows_and_deals", "tel_aviv",
 ]  # fmt: skip
 
+pytestmark = pytest.mark.notebook  # every test here runs the theme notebooks in kernels
+
 
 @pytest.fixture(scope="module")
 def real_report(real_dir, tmp_path_factory):

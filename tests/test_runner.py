@@ -203,6 +203,7 @@ def _window(nb_path: Path) -> tuple[datetime, datetime]:
 
 
 @pytest.mark.slow
+@pytest.mark.notebook
 def test_two_kernels_run_in_parallel_and_agree_with_check(toy):
     out = toy["tmp"] / "report"
     summary = run_all(toy["snapshot"], claims=toy["claims"], notebooks_dir=FIXTURES, out=out,
@@ -314,6 +315,7 @@ def test_a_notebook_that_records_nothing_fails_its_claims(toy, monkeypatch):
 
 
 @pytest.mark.slow
+@pytest.mark.notebook
 def test_a_failing_notebook_is_reported_and_the_others_still_run(toy):
     toy["claims"].write_text(CLAIMS + BOOM)
     out = toy["tmp"] / "report"
