@@ -147,7 +147,10 @@ def check_cmd(snapshot_path, as_of, claims_path, json_path, alpha) -> None:
         doc = results_document(
             results, registry=registry, snapshot=snap, alpha=alpha, until=iso_until
         )
-        click.echo(f"results: {write_json(json_path, doc)}")
+        try:
+            click.echo(f"results: {write_json(json_path, doc)}")
+        except OSError as exc:
+            raise WorkbookError(f"--json {json_path}: {exc.strerror or exc}") from exc
 
 
 # ---------------------------------------------------------------- claims

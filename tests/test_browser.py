@@ -22,6 +22,7 @@ from analysis.report.scorecard import write_scorecard
 from analysis.run import run_all
 from analysis.snapshot import Snapshot
 from tests.conftest import DEMO, REAL
+from tests.test_pages_hostile import hostile_report  # noqa: F401 (a fixture)
 from tests.test_runner import FIXTURES
 
 CHROMIUM = "/usr/bin/chromium"
@@ -33,6 +34,10 @@ ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    "--disable-domain-reliability",
+    "--disable-client-side-phishing-detection",
+    "--no-pings",
+    "--host-resolver-rules=MAP * ~NOTFOUND",  # no name resolves: nothing can leave the machine
 ]
 THEME, CLAIM = "index_levels", "rut_close_2026_01_02"
 
@@ -123,3 +128,24 @@ def test_scorecard_in_chromium_rows_link_and_nothing_from_the_network(report, br
     assert problems == []
     assert [u for u in requests if not u.startswith(("file://", "data:"))] == []
     page.close()
+
+
+@pytest.mark.parametrize("page", ["index.html", "levels.html"])
+def test_hostile_pages_run_nothing_and_request_nothing(browser, hostile_report, page):  # noqa: F811
+    """Claims text, notes, file names and a manifest URL full of script (test_pages_hostile.py):
+    in Chromium no dialog opens, no request leaves the page, and the CSP never had to block."""
+    tab = browser.new_page()
+    dialogs, requests, console = [], [], []
+    tab.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    tab.on("request", lambda r: requests.append(r.url))
+    tab.on("console", lambda m: console.append(m.text))
+    tab.goto((hostile_report / page).as_uri())
+    for summary in tab.locator("details > summary").all():  # <details ontoggle=...> if live
+        summary.click()
+    for link in tab.locator("a[href^='javascript']").all():  # none should exist
+        link.click()
+    tab.wait_for_timeout(300)
+    tab.close()
+    assert dialogs == []
+    assert [u for u in requests if not u.startswith(("file://", "data:"))] == []
+    assert [m for m in console if "Content Security Policy" in m] == []

@@ -68,8 +68,10 @@ def test_one_row_per_claim_with_badge_values_and_link(toy):
     assert [r["id"] for r in parsed.rows] == ["claim-toy_close", "claim-toy_close_wrong",
                                               "claim-toy_range"]  # fmt: skip
     assert [r["data-verdict"] for r in parsed.rows] == ["supported", "contradicted", "supported"]
-    assert f'class="badge" style="background:{VERDICT_COLOURS["contradicted"]};' in page
-    assert re.search(r'<span class="badge"[^>]*>contradicted</span>', page)
+    assert (
+        f'class="badge v-contradicted" style="background:{VERDICT_COLOURS["contradicted"]};' in page
+    )
+    assert re.search(r'<span class="badge[^"]*"[^>]*>contradicted</span>', page)
     assert {"levels.html#toy_close", "levels.html#toy_close_wrong", "policy.html#toy_range"} <= set(
         parsed.links
     )

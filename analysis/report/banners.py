@@ -32,6 +32,19 @@ def synthetic_banner() -> str:
     )
 
 
+def page_css() -> str:
+    """The rules behind the classes of :func:`verdict_badge` and :func:`verdict_box`, for pages
+    whose outputs are sanitised (nbconvert drops inline styles there; classes survive)."""
+    rules = [
+        f".badge{{{_BADGE_STYLE}}}",
+        ".verdict{border-left:8px solid #6e7781;background:#f6f8fa;padding:8px 12px;margin:8px 0}",
+    ]
+    for verdict, colour in VERDICT_COLOURS.items():
+        rules.append(f".badge.v-{verdict}{{background:{colour}}}")
+        rules.append(f".verdict.v-{verdict}{{border-left-color:{colour}}}")
+    return "\n".join(rules)
+
+
 def verdict_label(verdict: str) -> str:
     """``partly_supported -> 'partly supported'``."""
     return verdict.replace("_", " ")
@@ -41,7 +54,8 @@ def verdict_badge(verdict: str, text: str | None = None) -> str:
     """A coloured pill naming the verdict (or ``text``, e.g. a count)."""
     label = html.escape(text if text is not None else verdict_label(verdict))
     return (
-        f'<span class="badge" style="background:{VERDICT_COLOURS[verdict]};{_BADGE_STYLE}">'
+        f'<span class="badge v-{verdict}" '
+        f'style="background:{VERDICT_COLOURS[verdict]};{_BADGE_STYLE}">'
         f"{label}</span>"
     )
 
@@ -56,7 +70,52 @@ def verdict_box(result) -> str:
         adj = f", adjusted {adj:.3g}" if adj is not None else ""
         p = f"<br><small>decisive p-value {result.pvalue:.3g}{adj} (Benjamini-Hochberg)</small>"
     return (
-        f"<div class='verdict' style='border-left:8px solid {colour};background:#f6f8fa;"
+        f"<div class='verdict v-{result.verdict}' style='border-left:8px solid {colour};"
+        "background:#f6f8fa;"
         f"padding:8px 12px;margin:8px 0'>{verdict_badge(result.verdict)}{fragile}<br>"
         f"{html.escape(result.summary)}{p}</div>"
     )
+
+
+# ---------------------------------------------------------------- untrusted text
+# Text from claims files, notes, snapshots and manifests is untrusted: it is escaped wherever it
+# is shown, links keep only these schemes, and every page forbids script, connections, frames
+# and forms through its Content-Security-Policy.
+SAFE_SCHEMES = ("http", "https", "mailto")
+CSP = (
+    "default-src 'none'; script-src 'none'; connect-src 'none'; frame-src 'none'; "
+    "child-src 'none'; object-src 'none'; form-action 'none'; base-uri 'none'; "
+    "img-src data:; font-src data:; style-src 'unsafe-inline'"
+)
+
+
+def csp_meta() -> str:
+    """The ``<meta>`` that carries :data:`CSP` (put first in ``<head>``)."""
+    return f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
+
+
+def safe_href(url: str | None) -> str | None:
+    """``url`` when it is http(s), mailto or relative (no scheme); ``None`` otherwise.
+
+    >>> safe_href("javascript:alert(1)") is None
+    True
+    >>> safe_href("https://fred.stlouisfed.org/graph/fredgraph.csv?id=DGS10")
+    'https://fred.stlouisfed.org/graph/fredgraph.csv?id=DGS10'
+    """
+    if not url:
+        return None
+    probe = "".join(ch for ch in url if ch.isprintable() and not ch.isspace()).lower()
+    scheme, sep, _ = probe.partition(":")
+    if sep and "/" not in scheme and "?" not in scheme and "#" not in scheme:
+        return url if scheme in SAFE_SCHEMES else None
+    return None if probe.startswith("//") else url  # protocol-relative: another host
+
+
+def render_markdown(text: str) -> str:
+    """Markdown to safe HTML: raw HTML is shown as text, images become nothing, and links keep
+    only http(s), mailto and relative targets (:func:`safe_href`)."""
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark", {"html": False}).disable("image")
+    md.validateLink = lambda url: safe_href(url) is not None
+    return md.render(text)

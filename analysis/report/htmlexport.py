@@ -28,7 +28,7 @@ from jinja2 import DictLoader
 from nbconvert import HTMLExporter
 
 from analysis.errors import WorkbookError
-from analysis.report.banners import synthetic_banner
+from analysis.report.banners import csp_meta, page_css, synthetic_banner
 
 _TEMPLATE = "workbook_page.html.j2"
 # the lab template minus every block that loads a script from a CDN
@@ -215,6 +215,8 @@ def notebook_to_html(
     name = title or notebook.metadata.get("title") or (path.stem if path else "notebook")
     resources = {"metadata": {"name": name, "path": str(path.parent) if path else ""}}
     page, _ = exporter(show_code=show_code).from_notebook_node(notebook, resources=resources)
+    page = page.replace("<head>", f"<head>\n{csp_meta()}", 1)
+    page = page.replace("</head>", f"<style>{page_css()}</style>\n</head>", 1)
     if banner:
         page = page.replace("<main>", f"<main>\n{banner}", 1)
     if refs := external_references(page):

@@ -14,22 +14,24 @@ Verdicts come from :func:`analysis.checks.evaluate_all` over the whole registry,
 
 from __future__ import annotations
 
-import html
 import json
 from dataclasses import dataclass
 from datetime import date
+from html import escape as esc
 from pathlib import Path
 
 import pandas as pd
-from IPython.display import HTML, Markdown, display
+from IPython.display import HTML, display
 
 from analysis.checks import Context, evaluate_all
 from analysis.claims import Registry, load_claims
-from analysis.report.banners import synthetic_banner, verdict_box
+from analysis.report.banners import render_markdown, synthetic_banner, verdict_box
 from analysis.report.plots import plot_claim
 from analysis.report.results_json import write_json
 from analysis.results import ClaimResult
 from analysis.snapshot import Snapshot
+
+NOTE_LIMIT = 64 * 1024  # characters of an analyst's note shown; the rest is not read
 
 
 @dataclass
@@ -71,9 +73,9 @@ class Workbook:
         a = self.registry.article
         cut = f" Data used up to {self.until}." if self.until else ""
         display(
-            Markdown(
-                f"**Article:** {a.title} (as of {a.as_of}).  \n"
-                f"**Snapshot:** `{self.snapshot.describe()}`.{cut}"
+            HTML(
+                f"<p><b>Article:</b> {esc(a.title)} (as of {a.as_of}).<br>"
+                f"<b>Snapshot:</b> <code>{esc(self.snapshot.describe())}</code>.{cut}</p>"
             )
         )
 
@@ -103,13 +105,24 @@ class Workbook:
         frame = frame.dropna(axis=1, how="all")
         frame.attrs = {}
         frame.index = pd.Index(frame.index.strftime("%Y-%m-%d"), name="date")
-        return frame.style.set_caption(f"{have[0]}").format(precision=2)
+        return (
+            frame.style.set_caption(esc(have[0]))
+            .format(precision=2, escape="html")
+            .format_index(escape="html", axis=0)
+            .format_index(escape="html", axis=1)
+        )
 
-    def note(self, claim_id: str) -> Markdown | None:
+    def note(self, claim_id: str) -> HTML | None:
+        """The analyst's note ``notes/<claim id>.md`` as safe HTML (raw HTML shown as text)."""
         path = self.notes_dir / f"{claim_id}.md"
-        if path.is_file():
-            return Markdown(f"**Analyst note** (`notes/{claim_id}.md`):\n\n{path.read_text()}")
-        return None
+        if not path.is_file():
+            return None
+        with path.open(encoding="utf-8", errors="replace") as fh:
+            text = fh.read(NOTE_LIMIT)
+        return HTML(
+            f"<p><b>Analyst note</b> (<code>notes/{esc(claim_id)}.md</code>):</p>"
+            + render_markdown(text)
+        )
 
     def show(self, claim_id: str, *, heading: bool = False) -> None:
         """Everything about one claim: words, data, chart, tests, verdict, note.
@@ -117,15 +130,15 @@ class Workbook:
         Returns nothing, so that the cell does not render the result a second time.
         """
         claim, r = self.registry.get(claim_id), self.results[claim_id]
-        display(HTML(f"<a id='{html.escape(claim_id)}'></a>"))
-        files = ", ".join(f"`{f}`" for f in claim.data)
-        title = f"## {claim.text}\n\nClaim `{claim_id}`, checked as " if heading else "Checked as "
-        display(
-            Markdown(
-                f"{title}**{claim.kind}** with {files}."
-                + (f"  \n{claim.note}" if claim.note else "")
-            )
+        display(HTML(f"<a id='{esc(claim_id)}'></a>"))
+        files = ", ".join(f"<code>{esc(f)}</code>" for f in claim.data)
+        title = (
+            f"<h2>{esc(claim.text)}</h2><p>Claim <code>{esc(claim_id)}</code>, checked as "
+            if heading
+            else "<p>Checked as "
         )
+        note = f"<br>{esc(claim.note)}" if claim.note else ""
+        display(HTML(f"{title}<b>{esc(claim.kind)}</b> with {files}.{note}</p>"))
         table = self.data_table(claim_id)
         if table is not None:
             display(table)

@@ -16,7 +16,6 @@ Examples
 
 from __future__ import annotations
 
-import html
 import json
 from collections.abc import Mapping
 from pathlib import Path
@@ -26,7 +25,13 @@ from jinja2 import Environment
 from markupsafe import Markup
 
 from analysis.errors import DataError
-from analysis.report.banners import synthetic_banner, verdict_badge
+from analysis.report.banners import (
+    csp_meta,
+    render_markdown,
+    safe_href,
+    synthetic_banner,
+    verdict_badge,
+)
 from analysis.results import VERDICTS
 from analysis.snapshot import Snapshot
 
@@ -73,14 +78,8 @@ def compact(value: Any) -> str:
 
 
 def render_note(text: str) -> Markup:
-    """Markdown to safe HTML: raw HTML is escaped, images become links, scripts cannot run."""
-    try:
-        from markdown_it import MarkdownIt
-    except ImportError:  # rich ships markdown-it-py, but be safe: paragraphs of escaped text
-        paras = [p.strip() for p in text.split("\n\n") if p.strip()]
-        return Markup("".join(f"<p>{html.escape(p)}</p>" for p in paras))
-    md = MarkdownIt("commonmark", {"html": False}).disable("image")
-    return Markup(md.render(text))
+    """An analyst's note as safe HTML (:func:`analysis.report.banners.render_markdown`)."""
+    return Markup(render_markdown(text))
 
 
 def claim_review(claim: Mapping[str, Any], article: Mapping[str, Any], *, published: str) -> dict:
@@ -132,7 +131,7 @@ def provenance(snapshot: Snapshot) -> dict[str, Any]:
                 "file": rel,
                 "source": entry.source,
                 "identifier": entry.identifier,
-                "url": entry.url,
+                "url": safe_href(entry.url),
                 "rows": entry.rows,
                 "retrieved": entry.retrieved_at.strftime("%Y-%m-%d %H:%M UTC")
                 if entry.retrieved_at
@@ -210,6 +209,7 @@ ul.nb{margin:0;padding:0;list-style:none;display:flex;flex-wrap:wrap;gap:4px 22p
 
 _TEMPLATE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
+{{ csp }}
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Scorecard: {{ article.title }}</title>
 <style>{{ css }}</style>
@@ -359,6 +359,7 @@ def render_scorecard(
         counts=[(v, n) for v in VERDICTS if (n := sum(c["verdict"] == v for c in claims))],
         badge=lambda v, text=None: Markup(verdict_badge(v, text)),
         synthetic_banner=Markup(synthetic_banner()),
+        csp=Markup(csp_meta()),
         verdicts=VERDICTS,
         meaning=VERDICT_MEANING,
     )

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from analysis.report.banners import SYNTHETIC_SHORT
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from analysis.claims import Registry
+from analysis.report.banners import SYNTHETIC_SHORT
 from analysis.results import VERDICT_COLOURS, VERDICTS, ClaimResult
 from analysis.snapshot import Snapshot
 

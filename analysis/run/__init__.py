@@ -3,7 +3,8 @@
 :func:`run_all` checks everything before a kernel starts (:mod:`~analysis.run.plan`), reuses the
 themes whose inputs are unchanged (:mod:`~analysis.run.reuse`), executes the others with papermill
 and exports their pages (:mod:`~analysis.run.execute`), then writes ``results.json`` and the
-scorecard and puts the staged folder in place of the previous report (:mod:`~analysis.run.write`).
+scorecard (:mod:`~analysis.run.write`) and puts the staged folder in place of the previous report
+(:mod:`~analysis.run.output`, which also says what ``--out`` may be).
 
 The contract with the notebooks (``notebooks/<theme>.ipynb``, or ``notebooks/claims.ipynb`` for a
 theme without its own): the first code cell is tagged ``parameters`` and declares, with type
@@ -23,8 +24,9 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
-from collections.abc import Mapping, Sequence
+import sys
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -32,10 +34,12 @@ from typing import Any
 
 from analysis import paths
 from analysis.claims import load_claims
+from analysis.errors import RunError
 from analysis.run import execute, reuse
 from analysis.run.model import RunSummary, ThemeRun
+from analysis.run.output import check_out, fatal, new_stage, recover, replace_folder
 from analysis.run.plan import base_parameters, check_arguments, parse_parameter, plan_jobs
-from analysis.run.write import check_out, replace_folder, write_report
+from analysis.run.write import write_report
 from analysis.snapshot import Snapshot
 
 __all__ = ["RunSummary", "ThemeRun", "parse_parameter", "run_all"]
@@ -75,11 +79,9 @@ def run_all(
     notebooks_dir, notes_dir, out = Path(notebooks_dir), Path(notes_dir), Path(out).absolute()
     base = base_parameters(snap.root, Path(claims), as_of, alpha, notes_dir, parameters)
     planned = plan_jobs(themes, base, notebooks_dir, out)
-    check_out(out)
+    check_out(out, (snap.root, paths.NOTEBOOKS, paths.DATA, notebooks_dir))
     common = reuse.common_inputs(snap.root, Path(claims), notes_dir, show_code)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.run-", dir=out.parent))
-    try:
+    with _staged(out, progress) as stage:
         runs = _stage_themes(planned, common, stage, out, force=force)
         page = {"synthetic": snap.synthetic, "note": snap.describe()}
         todo = [job for job in planned if job.theme not in runs]
@@ -92,19 +94,39 @@ def run_all(
             until=as_of.isoformat() if as_of else None, warnings=warnings,
             show_code=show_code, notes_dir=notes_dir,
         )  # fmt: skip
-        replace_folder(stage, out)
-    except BaseException:
-        shutil.rmtree(stage, ignore_errors=True)
-        raise
     return RunSummary(
         out, out / "index.html", out / "results.json", snap.root, ordered, tuple(warnings)
     )
 
 
+@contextmanager
+def _staged(out: Path, progress: bool) -> Iterator[Path]:
+    """A staging folder beside ``out`` (after repairing what an interrupted run left), put in
+    place of ``out`` when the block ends; removed on any failure, the previous report kept."""
+    try:
+        for line in recover(out):
+            if progress:
+                print(f"workbook: {line}", file=sys.stderr)
+        stage = new_stage(out)
+    except OSError as exc:
+        raise RunError(
+            f"--out {out}: cannot write there ({exc.strerror or exc}); nothing was changed"
+        ) from exc
+    try:
+        yield stage
+        replace_folder(stage, out)
+    except BaseException as exc:
+        shutil.rmtree(stage, ignore_errors=True)
+        if fatal(exc):  # a full disk, a read-only folder: say so, keep the previous report
+            raise RunError(
+                f"--out {out}: {exc.strerror or exc} while writing the report; "
+                "the previous report is kept"
+            ) from exc
+        raise
+
+
 def _stage_themes(planned, common, stage: Path, out: Path, *, force: bool) -> dict[str, ThemeRun]:
     """Fingerprint every job; copy the unchanged themes' outputs into the stage (reused)."""
-    (stage / ".results").mkdir()
-    (stage / ".fingerprints").mkdir()
     runs: dict[str, ThemeRun] = {}
     for job in planned:
         job.fingerprint = reuse.fingerprint(common, job.notebook, job.parameters)

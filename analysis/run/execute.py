@@ -13,6 +13,7 @@ from pathlib import Path
 from analysis.report.htmlexport import export_notebook, page_banner
 from analysis.report.results_json import write_json
 from analysis.run.model import Job, Status, ThemeRun
+from analysis.run.output import fatal
 
 CELL_TIMEOUT = 1800  # seconds; a cell that runs longer is a bug, not a slow statistic
 KERNEL_ARGS = ["--IPKernelApp.log_level=CRITICAL"]  # kernel chatter would bury the progress bar
@@ -56,6 +57,8 @@ def _execute(job: Job, stage: Path, show_code: bool, page: dict) -> tuple[str | 
     except PapermillExecutionError as exc:
         error = f"notebook failed: {exc.ename}: {exc.evalue}"
     except Exception as exc:  # a dead kernel, a timeout: report it, run the others
+        if fatal(exc):  # a full or read-only disk is no notebook's failure: stop the run
+            raise
         error = f"notebook failed: {type(exc).__name__}: {exc}"
     if error is None and not Path(job.parameters["results_path"]).is_file():
         error = "notebook failed: it ran but wrote no results to results_path"
@@ -64,6 +67,8 @@ def _execute(job: Job, stage: Path, show_code: bool, page: dict) -> tuple[str | 
             banner = page_banner(**page, error=(error or "").removeprefix("notebook failed: "))
             export_notebook(ipynb, stage / f"{job.theme}.html", show_code=show_code, banner=banner)
         except Exception as exc:
+            if fatal(exc):
+                raise
             error = error or f"HTML export failed: {exc}"
     return error, time.monotonic() - started
 

@@ -4,16 +4,12 @@ staged folder renamed over the previous report."""
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
 from analysis.claims import Registry
-from analysis.errors import RunError
 from analysis.results import ClaimResult, StatResult
 from analysis.run.model import ThemeRun
 
@@ -69,35 +65,6 @@ def gather(registry: Registry, runs: Sequence[ThemeRun], stage: Path) -> list[Cl
                 claim, "the notebook wrote no result for this claim"
             )
     return [by_id[c.id] for c in registry.claims if c.id in by_id]
-
-
-def replace_folder(stage: Path, out: Path) -> None:
-    """Move ``stage`` to ``out``, replacing a previous report in one rename each way.
-
-    The stage was made private (``mkdtemp``, ``mkstemp``); the report gets the usual modes.
-    """
-    umask = os.umask(0)
-    os.umask(umask)
-    for path in [stage, *stage.rglob("*")]:
-        path.chmod((0o777 if path.is_dir() else 0o666) & ~umask)
-    old = None
-    if out.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-        os.replace(out, old / out.name)
-    os.replace(stage, out)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-
-
-def check_out(out: Path) -> None:
-    if out.exists() and not out.is_dir():
-        raise RunError(f"--out {out}: is a file, expected a report folder")
-    if out.is_dir() and any(out.iterdir()):
-        if not ((out / ".fingerprints").is_dir() or (out / "index.html").is_file()):
-            raise RunError(
-                f"--out {out}: holds files that are not a workbook report, and a run replaces "
-                "its --out folder; choose an empty or new folder"
-            )
 
 
 def write_report(
