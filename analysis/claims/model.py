@@ -3,6 +3,16 @@
 A claim's ``params`` are validated at load by the parameter model of its ``kind`` (a union keyed
 on ``kind``, built from the kinds registry :data:`analysis.kinds.KINDS`), so an editor that reads
 :func:`registry_schema` completes and checks a claims file as it is typed.
+
+Everything a claims file says is bounded, because it reaches file names and a terminal: ids and
+themes are ``[a-z][a-z0-9_]*`` of at most :data:`MAX_ID` characters; the free texts (a claim's
+``text`` and ``note``, the article's ``title`` and ``source``) are at most :data:`MAX_TEXT` (a
+note :data:`MAX_NOTE`) characters, and their control characters are *stripped*, not refused:
+C0 except newline and tab, DEL, C1, lone surrogates, and whole escape sequences (``"\\x1b[2J"``
+goes, not only its ESC), so a terminal never receives them and a pasted quotation with a stray
+one still loads. Data files are ``<fred|prices|french|user>/<NAME>.csv`` with a NAME of at most
+100 characters, no control character and no lone surrogate; parameters are bounded by
+:class:`~analysis.kinds.params.ParamsBase`.
 """
 
 from __future__ import annotations
@@ -11,13 +21,37 @@ import re
 from datetime import date
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model
 from pydantic.json_schema import SkipJsonSchema
 
 from analysis.kinds import KINDS
 from analysis.kinds.params import ParamsBase
 
-FILE = re.compile(r"^(fred|prices|french|user)/[^/]+\.csv$")
+FILE = re.compile(r"^(fred|prices|french|user)/[^/\\\x00-\x1f\x7f-\x9f\ud800-\udfff]{1,100}\.csv$")
+MAX_ID = 64  # characters of an id or a theme (they name files)
+MAX_TEXT = 2_000  # characters of a claim's text, an article's title or source
+MAX_NOTE = 4_000  # characters of a claim's note
+
+# terminal escape sequences: CSI (ESC [ or 0x9B), OSC (ESC ] or 0x9D, to BEL or ST), DCS, SOS,
+# PM and APC (to ST), then any other ESC with its intermediate and final bytes
+_ESCAPE = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?"
+    r"|(?:\x1b\]|\x9d)[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
+    r"|(?:\x1b[PX^_]|[\x90\x98\x9e\x9f])[^\x1b\x9c]*(?:\x1b\\|\x9c)?"
+    r"|\x1b[ -/]*[0-~]?"
+)
+# C0 but newline and tab, DEL, C1, and lone surrogates (no terminal can print them)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def strip_controls(value: Any) -> Any:
+    """``value`` without escape sequences and control characters but newline and tab (a text);
+    anything else unchanged, for pydantic to refuse."""
+    return _CONTROL.sub("", _ESCAPE.sub("", value)) if isinstance(value, str) else value
+
+
+Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=MAX_ID)]
+Text = Annotated[str, BeforeValidator(strip_controls)]
 
 
 class Claim(BaseModel):
@@ -25,9 +59,9 @@ class Claim(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
-    theme: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
-    text: str = Field(min_length=1)
+    id: Id
+    theme: Id
+    text: Text = Field(min_length=1, max_length=MAX_TEXT)
     kind: str
     params: ParamsBase
     data: list[str] = Field(min_length=1, description="snapshot files the check needs")
@@ -38,7 +72,7 @@ class Claim(BaseModel):
         description="the moment the claim speaks of, when it is "
         "not the article's date (a sidebar published later)",
     )
-    note: str = ""
+    note: Text = Field("", max_length=MAX_NOTE)
 
     def files_in_params(self) -> list[tuple[str, str]]:
         """``(parameter, file)`` for every snapshot file the parameters name."""
@@ -75,9 +109,9 @@ class Article(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    id: str
-    title: str
-    source: str = ""
+    id: Id
+    title: Text = Field(max_length=MAX_TEXT)
+    source: Text = Field("", max_length=MAX_TEXT)
     as_of: date
 
 
