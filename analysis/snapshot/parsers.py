@@ -11,6 +11,12 @@ Each accepts the real providers' oddities (a UTF-8 byte-order mark, CRLF line en
 table) and rejects anything else with a :class:`~analysis.errors.DataError` whose message names
 the file, the line and what was expected.
 
+Every file is read through :func:`~analysis.snapshot.manifest.read_lines`, within the limits
+documented there (size, lines, line and cell length, control characters; inside ``root=``).
+Here, every date must lie in :data:`MIN_DATE` .. :data:`MAX_DATE`, and a column or user series
+name (they become identifiers in frames, plots and pages) must be 1 to :data:`MAX_NAME_CHARS`
+characters of :data:`NAME_CHARACTERS`. Values echoed in messages are cut and escaped.
+
 Examples
 --------
 >>> from analysis.snapshot.parsers import parse_file
@@ -21,9 +27,9 @@ Examples
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -31,6 +37,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from analysis.errors import DataError
+from analysis.snapshot.manifest import printable, read_lines, show, split_rows
 
 LAYOUTS = ("fred", "prices", "french", "user")
 PRICE_COLUMNS = ("Open", "High", "Low", "Close", "Adj Close")
@@ -49,11 +56,24 @@ FRED_UNITS = {
     "NASDAQCOM": "index points",
 }
 
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_FRENCH_ROW = re.compile(r"^\s*(\d{8}|\d{6})\s*,")
+# ------------------------------------------------------------------------------ the limits
+MAX_NAME_CHARS = 64  # longest column name or user series name
+NAME_CHARACTERS = "ASCII letters, digits, space and _-.^=()%/&+"  # what such a name may hold
+MIN_DATE = date(1900, 1, 1)  # earliest date accepted in any layout
+MAX_DATE = date(2100, 12, 31)  # latest: a 9999-12-31 row must not make a forecast "due"
+
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_FRENCH_ROW = re.compile(r"^[ \t]*([0-9]{8}|[0-9]{6})[ \t]*,")
+_NAME = re.compile(r"[A-Za-z0-9 _\-.^=()%/&+]+")
 
 
-def parse_file(path: str | Path, *, layout: str | None = None, name: str | None = None):
+def parse_file(
+    path: str | Path,
+    *,
+    layout: str | None = None,
+    name: str | None = None,
+    root: str | Path | None = None,
+):
     """Parse one snapshot file by its layout.
 
     Parameters
@@ -64,6 +84,9 @@ def parse_file(path: str | Path, *, layout: str | None = None, name: str | None 
         Defaults to the name of the folder the file is in.
     name
         How the file is named in messages (defaults to ``<layout>/<file name>``).
+    root
+        The snapshot folder ``path`` lies in: when given, ``path`` is opened only once it
+        resolved inside it (a file or folder linked to outside the snapshot is refused).
 
     Returns
     -------
@@ -81,51 +104,31 @@ def parse_file(path: str | Path, *, layout: str | None = None, name: str | None 
         raise ValueError(
             f"The value for `layout` must be one of {set(LAYOUTS)}, but {layout!r} was passed."
         )
-    name = name or f"{layout}/{path.name}"
-    return PARSERS[layout](path, name)
+    name = printable(name or f"{layout}/{path.name}")
+    return PARSERS[layout](path, name, root=None if root is None else Path(root))
 
 
-# --------------------------------------------------------------------------------------- text
-def read_lines(path: Path, name: str) -> list[str]:
-    """Read a CSV file as text lines, refusing empty files, non-UTF-8 bytes and HTML pages."""
-    if not path.is_file():
-        raise DataError(name, "file is missing")
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise DataError(name, f"is not UTF-8 text (byte {exc.start}), expected a CSV file") from exc
-    if not text.strip():
-        raise DataError(name, "file is empty, expected a CSV header and rows")
-    head = text[:4096].lstrip().lower()
-    if head.startswith(("<!doctype", "<html", "<?xml", "<head", "<body")) or "<html" in head:
-        raise DataError(
-            name, "is an HTML page saved as CSV (an error or login page?), expected CSV"
+def check_name(name: str, value: str, *, what: str, line: int, field: str) -> None:
+    """Refuse a column or series name that is empty, too long or outside :data:`_NAME`."""
+    if not value:
+        problem = "is empty, expected a name"
+    elif len(value) > MAX_NAME_CHARS:
+        problem = (
+            f"{show(value)} is {len(value)} characters long, expected at most {MAX_NAME_CHARS}"
         )
-    lines = text.splitlines()
-    while lines and not lines[-1].strip():  # blank lines at the end are not rows
-        lines.pop()
-    return lines
-
-
-def _split(lines: Sequence[str]) -> list[list[str]]:
-    """Rows of cells, each stripped; a plain split when nothing is quoted (what ``csv.reader``
-    gives then, at a fraction of the cost), ``csv.reader`` otherwise."""
-    if any('"' in line for line in lines):
-        rows = list(csv.reader(lines))
+    elif not _NAME.fullmatch(value):
+        bad = next(ch for ch in value if not _NAME.fullmatch(ch))
+        problem = f"{show(value)} holds {bad!r}, expected only {NAME_CHARACTERS}"
     else:
-        rows = [line.split(",") if line else [] for line in lines]
-    if any(" " in line or "\t" in line for line in lines):
-        rows = [[cell.strip() for cell in row] for row in rows]
-    return rows
+        return
+    raise DataError(name, f"{what} {problem}", line=line, field=field)
 
 
 def _no_repeats(name: str, columns: Sequence[str], *, line: int) -> None:
     for i, c in enumerate(columns):
         if c in columns[:i]:
-            raise DataError(
-                name, f"column {c!r} appears twice, expected each column once", line=line, field=c
-            )
+            problem = f"column {show(c)} appears twice, expected each column once"
+            raise DataError(name, problem, line=line, field=c)
 
 
 # ------------------------------------------------------------------------------ common frame
@@ -157,11 +160,15 @@ def _table(
     table = pd.DataFrame(rows, dtype=object)
     cells = table.iloc[:, 1:].set_axis(columns, axis=1)
     dates = parse_dates(table[0])
-    if dates.isna().any():
-        i = int(np.flatnonzero(dates.isna().to_numpy())[0])
-        raise DataError(
-            name, f"date {rows[i][0]!r} is not a real date, expected {date_hint}", line=lines[i]
+    outside = (dates < pd.Timestamp(MIN_DATE)) | (dates > pd.Timestamp(MAX_DATE))
+    if (bad := (dates.isna() | outside).to_numpy()).any():
+        i = int(np.flatnonzero(bad)[0])
+        problem = (
+            f"is outside {MIN_DATE}..{MAX_DATE}, expected a date in that range"
+            if outside.iloc[i]
+            else f"is not a real date, expected {date_hint}"
         )
+        raise DataError(name, f"date {show(rows[i][0])} {problem}", line=lines[i])
     values = pd.DataFrame(index=pd.DatetimeIndex(dates, name="date"))
     for col in columns:
         raw = cells[col]
@@ -170,9 +177,8 @@ def _table(
         bad = num.isna() & ~is_missing  # text, and "nan" too: to_numeric reads it as NaN
         if bad.any():
             i = int(np.flatnonzero(bad.to_numpy())[0])
-            raise DataError(
-                name, f"{col} is {raw.iloc[i]!r}, expected a number", line=lines[i], field=col
-            )
+            problem = f"{col} is {show(raw.iloc[i])}, expected a number"
+            raise DataError(name, problem, line=lines[i], field=col)
         values[col] = num.to_numpy(dtype="float64")
     return values, lines
 
@@ -234,19 +240,22 @@ def _iso_dates(s: pd.Series) -> pd.Series:
 
 
 # ----------------------------------------------------------------------------------- layouts
-def parse_fred(path: Path, name: str) -> pd.DataFrame:
+def parse_fred(path: Path, name: str, *, root: Path | None = None) -> pd.DataFrame:
     """FRED's fredgraph.csv: ``observation_date,<ID>`` (older files ``DATE,<ID>``)."""
-    rows = _split(read_lines(path, name))
+    rows = split_rows(name, read_lines(path, name, root=root))
     series = path.stem
     header = rows[0]
     if len(header) != 2 or header[0] not in ("observation_date", "DATE"):
         raise DataError(
-            name, f"header is {','.join(header)!r}, expected 'observation_date,{series}'", line=1
+            name,
+            f"header is {show(','.join(header))}, expected {show(f'observation_date,{series}')}",
+            line=1,
         )
+    check_name(name, header[1], what="column name", line=1, field=header[1])
     if header[1] != series:
         raise DataError(
             name,
-            f"header names series {header[1]!r}, expected {series!r} (the file's name)",
+            f"header names series {show(header[1])}, expected {show(series)} (the file's name)",
             line=1,
         )
     frame, lines = _table(
@@ -262,14 +271,14 @@ def parse_fred(path: Path, name: str) -> pd.DataFrame:
     return _finish(frame, name, {series: FRED_UNITS.get(series, "as published by FRED")})
 
 
-def parse_prices(path: Path, name: str) -> pd.DataFrame:
+def parse_prices(path: Path, name: str, *, root: Path | None = None) -> pd.DataFrame:
     """Yahoo-style prices: ``Date`` plus any of Open, High, Low, Close, Adj Close, Volume."""
-    rows = _split(read_lines(path, name))
+    rows = split_rows(name, read_lines(path, name, root=root))
     header = rows[0]
     if not header or header[0] != "Date":
         raise DataError(
             name,
-            f"first column is {(header[0] if header else '')!r}, expected 'Date'",
+            f"first column is {show(header[0] if header else '')}, expected 'Date'",
             line=1,
             field="Date",
         )
@@ -279,7 +288,7 @@ def parse_prices(path: Path, name: str) -> pd.DataFrame:
     if unknown:
         raise DataError(
             name,
-            f"unknown column {unknown[0]!r}, expected any of "
+            f"unknown column {show(unknown[0])}, expected any of "
             f"{', '.join((*PRICE_COLUMNS, 'Volume'))}",
             line=1,
             field=unknown[0],
@@ -308,14 +317,14 @@ def parse_prices(path: Path, name: str) -> pd.DataFrame:
     return _finish(frame, name, units, symbol=symbol)
 
 
-def parse_french(path: Path, name: str) -> pd.DataFrame:
+def parse_french(path: Path, name: str, *, root: Path | None = None) -> pd.DataFrame:
     """Ken French's CSV as published: preamble, ``,<factors>`` header, rows in percent, notes.
 
     The first table (daily ``YYYYMMDD`` or monthly ``YYYYMM``) is read; the annual table and the
     copyright notes that follow it are skipped. Monthly rows are dated at the month's end.
     ``-99.99`` and ``-999`` are the library's missing-value codes.
     """
-    lines = read_lines(path, name)
+    lines = read_lines(path, name, root=root)
     start = next(
         (
             i
@@ -331,6 +340,8 @@ def parse_french(path: Path, name: str) -> pd.DataFrame:
             "expected Ken French's CSV layout",
         )
     columns = [c.strip() for c in lines[start].split(",")[1:]]
+    for c in columns:
+        check_name(name, c, what="column name", line=start + 1, field=c)
     _no_repeats(name, columns, line=start + 1)
     end = start + 1
     while end < len(lines) and lines[end].strip() and _FRENCH_ROW.match(lines[end]):
@@ -345,7 +356,7 @@ def parse_french(path: Path, name: str) -> pd.DataFrame:
             "ends without Ken French's closing copyright line (truncated file?)",
             line=len(lines),
         )
-    rows = _split(lines[start + 1 : end])
+    rows = split_rows(name, lines[start + 1 : end], start + 2)
     daily = len(rows[0][0]) == 8
 
     def dates(s: pd.Series) -> pd.Series:
@@ -369,13 +380,13 @@ def parse_french(path: Path, name: str) -> pd.DataFrame:
     )
 
 
-def parse_user(path: Path, name: str) -> pd.DataFrame:
+def parse_user(path: Path, name: str, *, root: Path | None = None) -> pd.DataFrame:
     """A user's tidy file: ``date,series,value,unit,source`` (one row per date and series).
 
     Returned wide: one column per series, its unit in ``attrs["units"]`` and its source in
     ``attrs["sources"]``. Within a series, dates must be unique and increasing.
     """
-    rows = _split(read_lines(path, name))
+    rows = split_rows(name, read_lines(path, name, root=root))
     header = rows[0]
     missing = [c for c in USER_COLUMNS if c not in header]
     if missing:
@@ -401,10 +412,12 @@ def parse_user(path: Path, name: str) -> pd.DataFrame:
         for field in ("series", "unit", "source"):
             if not row[pos[field]]:
                 raise DataError(name, f"{field} is empty, expected a name", line=i + 2, field=field)
+        if series not in units:
+            check_name(name, series, what="series name", line=i + 2, field="series")
         if units.setdefault(series, unit) != unit:
             raise DataError(
                 name,
-                f"unit of {series!r} is {unit!r}, expected {units[series]!r} as on "
+                f"unit of {show(series)} is {show(unit)}, expected {show(units[series])} as on "
                 "its earlier rows",
                 line=i + 2,
                 field="unit",
@@ -423,7 +436,7 @@ def parse_user(path: Path, name: str) -> pd.DataFrame:
     return _finish(wide, name, units, sources=sources)
 
 
-PARSERS: dict[str, Callable[[Path, str], pd.DataFrame]] = {
+PARSERS: dict[str, Callable[..., pd.DataFrame]] = {
     "fred": parse_fred,
     "prices": parse_prices,
     "french": parse_french,

@@ -1,6 +1,9 @@
 """A snapshot folder: its files, its manifest, and the parsed frames the checks read.
 
-A snapshot is never changed by the workbook: this module only reads.
+A snapshot is never changed by the workbook: this module only reads. It reads only inside the
+folder: a data file or layout folder that is a link to outside it is refused (see
+:func:`~analysis.snapshot.manifest.resolve_inside`), and every file is held to the limits of
+:mod:`~analysis.snapshot.manifest` and :mod:`~analysis.snapshot.parsers`.
 
 Examples
 --------
@@ -11,6 +14,7 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cached_property
 from pathlib import Path
 
@@ -18,7 +22,14 @@ import pandas as pd
 
 from analysis import paths
 from analysis.errors import DataError
-from analysis.snapshot.manifest import MANIFEST, Manifest, read_manifest, verify_manifest
+from analysis.snapshot.manifest import (
+    MANIFEST,
+    Manifest,
+    printable,
+    read_manifest,
+    resolve_inside,
+    verify_manifest,
+)
 from analysis.snapshot.parsers import LAYOUTS, parse_file
 
 
@@ -43,6 +54,9 @@ class Snapshot:
         if not self.root.is_dir():
             raise DataError(self.root, "is not a folder, expected a snapshot folder")
         if not self.files:
+            if self._listing[1]:  # say why rather than "no data file"
+                first = self._listing[1][0]
+                raise DataError(self.root / first.path, first.problem)
             raise DataError(
                 self.root,
                 "snapshot folder holds no data file, expected CSV files under "
@@ -55,14 +69,39 @@ class Snapshot:
 
     @cached_property
     def files(self) -> list[str]:
-        """Data files as ``<layout>/<name>.csv``, sorted."""
-        return sorted(
-            f"{layout}/{p.name}"
-            for layout in LAYOUTS
-            if (self.root / layout).is_dir()
-            for p in (self.root / layout).iterdir()
-            if p.suffix.lower() == ".csv" and p.is_file()
-        )
+        """Data files as ``<layout>/<name>.csv``, sorted.
+
+        A ``.csv`` entry that is a link is listed whatever it points to, so that reading it is
+        refused loudly when it leads outside the folder; a layout folder that is a link to
+        outside the folder is not looked into (it is one of :meth:`check`'s problems).
+        """
+        return self._listing[0]
+
+    @cached_property
+    def _listing(self) -> tuple[list[str], list[DataError]]:
+        files: list[str] = []
+        refused: list[DataError] = []
+        for layout in LAYOUTS:
+            folder = self.root / layout
+            if folder.is_symlink():
+                try:
+                    resolve_inside(self.root, layout)
+                except DataError as exc:
+                    refused.append(exc)
+                    continue
+            if not folder.is_dir():
+                continue
+            try:
+                entries = list(folder.iterdir())
+            except OSError as exc:
+                refused.append(DataError(layout, f"cannot be listed ({exc.strerror}); refused"))
+                continue
+            files.extend(
+                f"{layout}/{p.name}"
+                for p in entries
+                if p.suffix.lower() == ".csv" and (p.is_symlink() or p.is_file())
+            )
+        return sorted(files), refused
 
     @cached_property
     def manifest(self) -> Manifest | None:
@@ -75,15 +114,32 @@ class Snapshot:
         return bool(self.manifest and self.manifest.synthetic)
 
     def has(self, rel: str) -> bool:
-        """Whether the snapshot holds the data file ``rel`` (e.g. ``"fred/DGS10.csv"``)."""
-        return (self.root / rel).is_file()
+        """Whether the snapshot holds the data file ``rel`` (e.g. ``"fred/DGS10.csv"``).
+
+        True for a link too, even one to outside the folder: :meth:`load` then refuses it,
+        rather than the file passing for absent.
+        """
+        path = self.root / rel
+        return path.is_file() or path.is_symlink()
 
     def load(self, rel: str) -> pd.DataFrame:
-        """Parse a data file (once; later calls return a copy of the cached frame)."""
+        """Parse a data file (once; later calls return a copy of the cached frame).
+
+        The file is opened only after its path resolved inside the snapshot folder.
+        """
         if rel not in self._frames:
+            parts = Path(rel).parts
+            if len(parts) != 2 or parts[0] not in LAYOUTS:
+                raise DataError(
+                    printable(rel),
+                    "is not a data file of the snapshot, expected <layout>/<name> with layout "
+                    f"one of {', '.join(LAYOUTS)}",
+                )
             if not self.has(rel):
-                raise DataError(f"{self.root}/{rel}", "file is missing from the snapshot")
-            self._frames[rel] = parse_file(self.root / rel, name=rel)
+                raise DataError(
+                    f"{self.root}/{printable(rel)}", "file is missing from the snapshot"
+                )
+            self._frames[rel] = parse_file(self.root / rel, name=rel, root=self.root)
         frame = self._frames[rel].copy()
         frame.attrs = dict(self._frames[rel].attrs)
         return frame
@@ -110,12 +166,49 @@ class Snapshot:
         out.attrs = {"source": rel, "unit": frame.attrs.get("units", {}).get(column, "")}
         return out
 
-    def check(self) -> list[DataError]:
-        """Validate every data file and the manifest; return the problems (empty when clean)."""
+    def validate(self, files: Iterable[str], *, missing_ok: bool = True) -> None:
+        """Parse every file of ``files`` now, so that a bad one stops a run before it starts.
+
+        Parameters
+        ----------
+        files
+            Paths relative to the snapshot (``"prices/^RUT.csv"``), e.g. every file a run's
+            claims and pages will read, or :attr:`files` for all of them.
+        missing_ok
+            Skip a file the snapshot does not hold (a claim without its data is reported as
+            such, not an error); when False, a missing file is a :class:`DataError`.
+
+        Raises
+        ------
+        DataError
+            The first problem, in the order of ``files``: the same one-line error that
+            :meth:`load` would raise later (the parsed frames are kept for it).
+        """
+        for rel in dict.fromkeys(files):
+            if missing_ok and not self.has(rel):
+                continue
+            self.load(rel)
+
+    def check_files(self, files: Iterable[str], *, missing_ok: bool = True) -> list[DataError]:
+        """Like :meth:`validate`, but return every file's problem (empty when all are clean)."""
         problems: list[DataError] = []
+        for rel in dict.fromkeys(files):
+            try:
+                self.validate([rel], missing_ok=missing_ok)
+            except DataError as exc:
+                problems.append(exc)
+        return problems
+
+    def check(self) -> list[DataError]:
+        """Validate every data file and the manifest; return the problems (empty when clean).
+
+        A layout folder linked to outside the snapshot is one problem; a data file that is
+        refused (a link to outside, too big, a bad row) is one problem each. Nothing is cached.
+        """
+        problems: list[DataError] = list(self._listing[1])
         for rel in self.files:
             try:
-                parse_file(self.root / rel, name=rel)
+                parse_file(self.root / rel, name=rel, root=self.root)
             except DataError as exc:
                 problems.append(exc)
         try:
