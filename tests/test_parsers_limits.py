@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from analysis.errors import DataError
-from analysis.snapshot.manifest import (
+from analysis.snapshot.files import (
     MAX_CELL_CHARS,
     MAX_FILE_BYTES,
     MAX_LINE_CHARS,

@@ -22,9 +22,9 @@ from click.testing import CliRunner
 from analysis.cli import main
 from analysis.errors import DataError
 from analysis.snapshot import Snapshot
+from analysis.snapshot.files import MAX_FILE_BYTES
 from analysis.snapshot.manifest import (
     MANIFEST,
-    MAX_FILE_BYTES,
     Manifest,
     describe_file,
     read_manifest,

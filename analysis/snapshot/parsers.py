@@ -11,7 +11,7 @@ Each accepts the real providers' oddities (a UTF-8 byte-order mark, CRLF line en
 table) and rejects anything else with a :class:`~analysis.errors.DataError` whose message names
 the file, the line and what was expected.
 
-Every file is read through :func:`~analysis.snapshot.manifest.read_lines`, within the limits
+Every file is read through :func:`~analysis.snapshot.files.read_lines`, within the limits
 documented there (size, lines, line and cell length, control characters; inside ``root=``).
 Here, every date must lie in :data:`MIN_DATE` .. :data:`MAX_DATE`, and a column or user series
 name (they become identifiers in frames, plots and pages) must be 1 to :data:`MAX_NAME_CHARS`
@@ -37,7 +37,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from analysis.errors import DataError
-from analysis.snapshot.manifest import printable, read_lines, show, split_rows
+from analysis.snapshot.files import printable, read_lines, show, split_rows
 
 LAYOUTS = ("fred", "prices", "french", "user")
 PRICE_COLUMNS = ("Open", "High", "Low", "Close", "Adj Close")

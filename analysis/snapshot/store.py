@@ -2,7 +2,7 @@
 
 A snapshot is never changed by the workbook: this module only reads. It reads only inside the
 folder: a data file or layout folder that is a link to outside it is refused (see
-:func:`~analysis.snapshot.manifest.resolve_inside`), and every file is held to the limits of
+:func:`~analysis.snapshot.files.resolve_inside`), and every file is held to the limits of
 :mod:`~analysis.snapshot.manifest` and :mod:`~analysis.snapshot.parsers`.
 
 Examples
@@ -22,14 +22,8 @@ import pandas as pd
 
 from analysis import paths
 from analysis.errors import DataError
-from analysis.snapshot.manifest import (
-    MANIFEST,
-    Manifest,
-    printable,
-    read_manifest,
-    resolve_inside,
-    verify_manifest,
-)
+from analysis.snapshot.files import printable, resolve_inside
+from analysis.snapshot.manifest import MANIFEST, Manifest, read_manifest, verify_manifest
 from analysis.snapshot.parsers import LAYOUTS, parse_file
 
 
