@@ -7,21 +7,37 @@ Routes (``server.url`` is ``http://127.0.0.1:<port>``):
   id answers 404 with an HTML page, as FRED does.
 * ``{server.french_url}/<NAME>_CSV.zip``: ``<NAME>.csv`` of the French folders, zipped on the fly.
 
+:meth:`ProviderServer.serve` replaces an identifier's answer with given bytes (a zip bomb built
+by a test, say).
+
 Faults are set per identifier (a FRED id or a French name; ``"*"`` for every one) and served one
 per request until the list runs out, or forever:
 
-=============  =====================================================================
-``429``        HTTP 429 with ``Retry-After: <server.retry_after>``
-``503``        HTTP 503
-``500``        HTTP 500
-``404``        HTTP 404 with an HTML page
-``timeout``    no answer for ``server.stall_seconds`` (past the client's timeout)
-``stall``      no answer until the server is stopped (for interrupting a fetch)
-``reset``      the connection is reset (TCP RST) before any answer
-``truncated``  HTTP 200 announcing the full length, then half the body and a close
-``html``       HTTP 200 with an HTML error page
-``header``     HTTP 200 with a changed CSV header (``date,value``)
-=============  =====================================================================
+===============  =====================================================================
+``429``          HTTP 429 with ``Retry-After: <server.retry_after>``
+``503``          HTTP 503
+``500``          HTTP 500
+``404``          HTTP 404 with an HTML page
+``timeout``      no answer for ``server.stall_seconds`` (past the client's timeout)
+``stall``        no answer until the server is stopped (for interrupting a fetch)
+``reset``        the connection is reset (TCP RST) before any answer
+``truncated``    HTTP 200 announcing the full length, then half the body and a close
+``html``         HTTP 200 with an HTML error page
+``header``       HTTP 200 with a changed CSV header (``date,value``)
+``gzip``         HTTP 200 with the body gzip-encoded (``Content-Encoding: gzip``)
+``deflate``      HTTP 200 with the body zlib-encoded (``Content-Encoding: deflate``)
+``endless``      HTTP 200, chunked, 64 KiB chunks without end
+``trickle``      HTTP 200 without a length, then one byte per ``server.trickle_interval``
+``slowheaders``  HTTP 200, then one byte of headers per ``server.trickle_interval``
+``huge``         HTTP 200 announcing ``Content-Length`` 5 GiB, then chunks without end
+``gzipbomb``     HTTP 200, ``Content-Encoding: gzip``: ``server.bomb_bytes`` zeros, about
+                 1000 times smaller on the wire
+``redirect``     HTTP 302 back to the same address, with a chunked body without end
+===============  =====================================================================
+
+The answers "without end" are bounded on the server's side all the same, so that no test can
+hang on them: each stops after ``server.stream_seconds`` or ``server.stream_bytes``, when the
+client goes away (a write blocked for 2 s counts) or when the server is stopped.
 
 Examples
 --------
@@ -36,14 +52,36 @@ import io
 import socket
 import struct
 import threading
+import time
 import zipfile
+import zlib
 from collections import defaultdict
 from collections.abc import Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-FAULTS = ("429", "503", "500", "404", "timeout", "stall", "reset", "truncated", "html", "header")
+FAULTS = (
+    "429",
+    "503",
+    "500",
+    "404",
+    "timeout",
+    "stall",
+    "reset",
+    "truncated",
+    "html",
+    "header",
+    "gzip",
+    "deflate",
+    "endless",
+    "trickle",
+    "slowheaders",
+    "huge",
+    "gzipbomb",
+    "redirect",
+)
+STREAMS = ("endless", "trickle", "slowheaders", "huge", "gzipbomb", "redirect")
 
 FRED_404 = b"""<!DOCTYPE html>
 <html lang="en"><head><title>Error - FRED | St. Louis Fed</title></head>
@@ -68,6 +106,12 @@ class ProviderServer:
         How long a ``timeout`` fault keeps the client waiting.
     retry_after
         The ``Retry-After`` value sent with a 429.
+    trickle_interval
+        The pause between the bytes of ``trickle`` and ``slowheaders``.
+    bomb_bytes
+        How many zeros a ``gzipbomb`` decodes to.
+    stream_seconds, stream_bytes
+        The server's own bounds on an answer "without end".
     """
 
     def __init__(
@@ -77,13 +121,23 @@ class ProviderServer:
         french_dirs: Sequence[Path] = (),
         stall_seconds: float = 1.0,
         retry_after: str = "1",
+        trickle_interval: float = 0.05,
+        bomb_bytes: int = 64 * 1024 * 1024,
+        stream_seconds: float = 20.0,
+        stream_bytes: int = 1024**3,
     ) -> None:
         self.fred_dirs = [Path(d) for d in fred_dirs]
         self.french_dirs = [Path(d) for d in french_dirs]
         self.stall_seconds = stall_seconds
         self.retry_after = retry_after
+        self.trickle_interval = trickle_interval
+        self.bomb_bytes = bomb_bytes
+        self.stream_seconds = stream_seconds
+        self.stream_bytes = stream_bytes
         self.requests: list[str] = []
         self.served: dict[str, bytes] = {}
+        self.bodies: dict[str, bytes] = {}
+        self._bomb: bytes | None = None
         self._faults: dict[str, list[str]] = defaultdict(list)
         self._forever: dict[str, str] = {}
         self._lock = threading.Lock()
@@ -136,6 +190,11 @@ class ProviderServer:
             else:
                 self._faults[identifier].extend(modes)
 
+    def serve(self, identifier: str, body: bytes) -> None:
+        """Answer ``identifier`` with ``body`` (HTTP 200) instead of its file, faults aside."""
+        with self._lock:
+            self.bodies[identifier] = body
+
     def clear(self) -> None:
         """Drop every pending and permanent fault."""
         with self._lock:
@@ -173,6 +232,17 @@ class ProviderServer:
             if (cosd is None or day >= cosd) and (coed is None or day <= coed):
                 keep.append(line)
         return b"".join(keep)
+
+    def gzip_bomb(self) -> bytes:
+        """``bomb_bytes`` zeros, gzip-compressed (about a thousandth of that), built once."""
+        if self._bomb is None:
+            packer = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+            block, left, parts = bytes(1024 * 1024), self.bomb_bytes, []
+            while left > 0:
+                parts.append(packer.compress(block[: min(left, len(block))]))
+                left -= len(block)
+            self._bomb = b"".join(parts) + packer.flush()
+        return self._bomb
 
     def french_zip(self, name: str) -> bytes | None:
         """``<name>.csv`` zipped as Ken French publishes it (``<name>_CSV.zip``)."""
@@ -212,6 +282,8 @@ def _handler(server: ProviderServer) -> type[BaseHTTPRequestHandler]:
                 self._send(404, FRED_404, "text/html")
                 return
             fault = server.next_fault(identifier)
+            with server._lock:
+                body = server.bodies.get(identifier, body)
             if body is None and fault is None:
                 fault = "404"
             self._serve(fault, body or b"", kind, identifier)
@@ -249,15 +321,82 @@ def _handler(server: ProviderServer) -> type[BaseHTTPRequestHandler]:
             elif fault == "header":
                 text = b"date,value\n" + b"".join(body.splitlines(keepends=True)[1:])
                 self._send(200, text, kind)
+            elif fault == "gzip":
+                self._send(200, zlib.compress(body, 6, 16 + zlib.MAX_WBITS), kind, encoding="gzip")
+            elif fault == "deflate":
+                self._send(200, zlib.compress(body), kind, encoding="deflate")
+            elif fault in STREAMS:
+                self._stream(fault, kind)
+
+        def _stream(self, fault: str, kind: str) -> None:
+            """An answer without end, bounded all the same (see the module's docstring)."""
+            self.close_connection = True
+            self.connection.settimeout(2.0)  # a client that stopped reading ends it too
+            until = time.monotonic() + server.stream_seconds
+            sent = 0
+
+            def going() -> bool:
+                return (
+                    time.monotonic() < until
+                    and sent < server.stream_bytes
+                    and not server._release.is_set()
+                )
+
+            try:
+                if fault == "slowheaders":
+                    self.wfile.write(b"HTTP/1.1 200 OK\r\n")
+                    while going():
+                        self.wfile.write(b"X")  # one header line that never ends
+                        self.wfile.flush()
+                        sent += 1
+                        time.sleep(server.trickle_interval)
+                    return
+                if fault == "trickle":
+                    self.send_response(200)
+                    self.send_header("Content-Type", kind)
+                    self.send_header("Connection", "close")  # the body ends when the server closes
+                    self.end_headers()
+                    while going():
+                        self.wfile.write(b"0")
+                        self.wfile.flush()
+                        sent += 1
+                        time.sleep(server.trickle_interval)
+                    return
+                if fault == "gzipbomb":
+                    self._send(200, server.gzip_bomb(), kind, encoding="gzip")
+                    return
+                self.send_response(302 if fault == "redirect" else 200)
+                self.send_header("Content-Type", kind)
+                if fault == "redirect":
+                    self.send_header("Location", self.path)
+                if fault == "huge":
+                    self.send_header("Content-Length", str(5 * 1024**3))
+                else:
+                    self.send_header("Transfer-Encoding", "chunked")
+                self.end_headers()
+                chunk = b"0123456789abcdef" * 4096  # 64 KiB
+                framed = chunk if fault == "huge" else b"10000\r\n" + chunk + b"\r\n"
+                while going():
+                    self.wfile.write(framed)
+                    sent += len(chunk)
+            except OSError:
+                pass  # the client went away: the point of these answers
 
         def _send(
-            self, status: int, body: bytes, kind: str, retry_after: str | None = None
+            self,
+            status: int,
+            body: bytes,
+            kind: str,
+            retry_after: str | None = None,
+            encoding: str | None = None,
         ) -> None:
             self.send_response(status)
             self.send_header("Content-Type", kind)
             self.send_header("Content-Length", str(len(body)))
             if retry_after is not None:
                 self.send_header("Retry-After", retry_after)
+            if encoding is not None:
+                self.send_header("Content-Encoding", encoding)
             self.end_headers()
             self.wfile.write(body)
 

@@ -8,8 +8,17 @@ whose one-line message names the provider, the series and what happened
 (``FRED DGS10: HTTP 500 after 4 attempts in 3.1 s``).
 
 The limits come from :class:`FetchPolicy`; :meth:`FetchPolicy.from_env` reads them from
-``WORKBOOK_FETCH_MAX_SECONDS``, ``WORKBOOK_FETCH_BACKOFF``, ``WORKBOOK_FETCH_TIMEOUT`` and
-``WORKBOOK_FETCH_ATTEMPTS`` so that tests (and impatient users) can shorten them.
+``WORKBOOK_FETCH_MAX_SECONDS``, ``WORKBOOK_FETCH_TOTAL_SECONDS``, ``WORKBOOK_FETCH_BACKOFF``,
+``WORKBOOK_FETCH_TIMEOUT``, ``WORKBOOK_FETCH_ATTEMPTS`` and ``WORKBOOK_FETCH_MAX_BYTES`` so that
+tests (and impatient users) can shorten them.
+
+A hostile or broken server cannot make a fetch unbounded: every body is capped at ``max_bytes``
+(64 MiB unless ``WORKBOOK_FETCH_MAX_BYTES`` says otherwise), every file at ``max_seconds`` and
+the whole fetch at ``total_seconds`` (``WORKBOOK_FETCH_TOTAL_SECONDS``, 1800 s): a
+:class:`Deadline`, enforced while the body streams and by
+:func:`~analysis.snapshot.fetch.bounded.within`, not only between retries. Passing a bound is an
+:class:`Exceeded` fault, never retried (``FRED DGS10: the body passed 64 MiB
+(WORKBOOK_FETCH_MAX_BYTES); refused``).
 
 Examples
 --------
@@ -45,10 +54,16 @@ T = TypeVar("T")
 
 ENV = {
     "max_seconds": "WORKBOOK_FETCH_MAX_SECONDS",
+    "total_seconds": "WORKBOOK_FETCH_TOTAL_SECONDS",
     "backoff": "WORKBOOK_FETCH_BACKOFF",
     "read_timeout": "WORKBOOK_FETCH_TIMEOUT",
     "max_attempts": "WORKBOOK_FETCH_ATTEMPTS",
+    "max_bytes": "WORKBOOK_FETCH_MAX_BYTES",
 }
+_WHOLE = {"max_attempts": "a whole number", "max_bytes": "a whole number of bytes"}
+
+MiB = 1024 * 1024
+DEFAULT_MAX_BYTES = 64 * MiB
 
 
 class FetchError(WorkbookError):
@@ -113,6 +128,66 @@ class Refused(Exception):
         super().__init__(problem)
 
 
+class Exceeded(Refused):
+    """A bound was passed: a body's size (``WORKBOOK_FETCH_MAX_BYTES``) or a time budget.
+
+    Not retried: the same answer would pass the same cap again, and a budget that has run out
+    leaves no time for another attempt. ``problem`` names the bound and its variable.
+    """
+
+
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    """A moment (:func:`time.monotonic`) a download must not outlive, and the budget behind it.
+
+    Parameters
+    ----------
+    at
+        The moment, in :func:`time.monotonic` seconds.
+    seconds
+        The budget it came from, for messages.
+    var
+        The variable that sets the budget (``WORKBOOK_FETCH_MAX_SECONDS``).
+    scope
+        What the budget is of: ``download`` (one file, retries included) or ``fetch``.
+
+    Examples
+    --------
+    >>> Deadline.after(60, "WORKBOOK_FETCH_MAX_SECONDS").left() > 59
+    True
+    >>> Deadline.after(2.5, "WORKBOOK_FETCH_MAX_SECONDS").exceeded().problem
+    'the download passed its 2.5 s budget (WORKBOOK_FETCH_MAX_SECONDS); stopped'
+    """
+
+    at: float
+    seconds: float
+    var: str
+    scope: str = "download"
+
+    @classmethod
+    def after(cls, seconds: float, var: str, scope: str = "download") -> Deadline:
+        """The deadline ``seconds`` from now."""
+        return cls(time.monotonic() + seconds, seconds, var, scope)
+
+    def left(self) -> float:
+        """Seconds until the deadline (negative once passed)."""
+        return self.at - time.monotonic()
+
+    def exceeded(self) -> Exceeded:
+        """The fault to raise once the deadline has passed."""
+        budget = f"{self.seconds:g} s budget ({self.var})"
+        return Exceeded(f"the {self.scope} passed its {budget}; stopped")
+
+    def check(self) -> None:
+        """Raise :meth:`exceeded` when the deadline has passed."""
+        if self.left() <= 0:
+            raise self.exceeded()
+
+    def sooner(self, other: Deadline | None) -> Deadline:
+        """This deadline or ``other``, whichever comes first."""
+        return other if other is not None and other.at < self.at else self
+
+
 @dataclass(frozen=True, slots=True)
 class FetchPolicy:
     """Timeouts and retry limits of one download.
@@ -123,9 +198,17 @@ class FetchPolicy:
         Seconds to wait for a connection and then for each read of the answer.
     max_seconds
         Time budget of one file, retries included: no retry starts if its wait would end past
-        it (one attempt in flight may still take up to ``read_timeout`` more).
+        it, and an attempt in flight (connecting, or a body still streaming) is stopped when it
+        runs out.
+    total_seconds
+        Time budget of the whole fetch (every file): a file's budget never reaches past it.
     max_attempts
         Attempts per file, the first one included.
+    max_bytes
+        The most bytes one body may hold, as received and once decoded (a Ken French zip:
+        also every CSV inside it, as declared and as unpacked). 64 MiB by default: some 60
+        times the largest file the registry needs (Ken French's daily factors, about 1 MB
+        unzipped), small enough that a fetch's memory stays a few hundred MB at worst.
     backoff
         The first wait in seconds; each later one doubles, plus up to ``backoff`` of jitter.
     backoff_cap
@@ -137,7 +220,9 @@ class FetchPolicy:
     connect_timeout: float = 10.0
     read_timeout: float = 60.0
     max_seconds: float = 180.0
+    total_seconds: float = 1800.0
     max_attempts: int = 6
+    max_bytes: int = DEFAULT_MAX_BYTES
     backoff: float = 1.0
     backoff_cap: float = 30.0
     retry_after_cap: float = 60.0
@@ -155,7 +240,8 @@ class FetchPolicy:
         Raises
         ------
         ValueError
-            When a variable is not a positive number.
+            When a variable is not a positive number (a whole one for ``WORKBOOK_FETCH_ATTEMPTS``
+            and ``WORKBOOK_FETCH_MAX_BYTES``).
         """
         environ = os.environ if environ is None else environ
         values: dict[str, float | int] = {}
@@ -164,9 +250,9 @@ class FetchPolicy:
             if not raw:
                 continue
             try:
-                number = int(raw) if name == "max_attempts" else float(raw)
+                number = int(raw) if name in _WHOLE else float(raw)
             except ValueError:
-                kind = "a whole number" if name == "max_attempts" else "a number of seconds"
+                kind = _WHOLE.get(name, "a number of seconds")
                 raise ValueError(f"{var} is {raw!r}, expected {kind}") from None
             if number <= 0:
                 raise ValueError(f"{var} is {raw!r}, expected a positive value")
@@ -182,6 +268,11 @@ class FetchPolicy:
     def timeout(self) -> tuple[float, float]:
         """``(connect, read)`` as :mod:`requests` takes it."""
         return (self.connect_timeout, self.read_timeout)
+
+    def timeout_within(self, deadline: Deadline) -> tuple[float, float]:
+        """:attr:`timeout`, each shortened to the time left before ``deadline``."""
+        left = max(deadline.left(), 0.001)
+        return (min(self.connect_timeout, left), min(self.read_timeout, left))
 
 
 def retry_after_seconds(value: str | None, *, now: datetime | None = None) -> float | None:
@@ -232,6 +323,7 @@ def with_retries(
     provider: str,
     identifier: str,
     on_retry: Callable[[str], None] | None = None,
+    deadline: Deadline | None = None,
 ) -> tuple[T, int, float]:
     """Call ``attempt`` until it succeeds, retrying :class:`Transient` faults under ``policy``.
 
@@ -246,6 +338,9 @@ def with_retries(
         For messages.
     on_retry
         Called with one line before each wait (``HTTP 503; retry 2 in 0.4 s``).
+    deadline
+        No retry starts if its wait would end past it (besides ``policy.max_seconds`` from the
+        first attempt). ``attempt`` itself stops at it by raising :class:`Exceeded`.
 
     Returns
     -------
@@ -255,7 +350,8 @@ def with_retries(
     Raises
     ------
     FetchError
-        When the attempts or the time budget ran out, or the provider refused.
+        When the attempts or the time budget ran out, a bound was passed (:class:`Exceeded`) or
+        the provider refused.
     Missing
         Passed through from ``attempt`` at once (not retried).
     """
@@ -269,9 +365,12 @@ def with_retries(
                 f"{provider} {identifier}: {exc}; retry {state.attempt_number} in {wait:.2f} s"
             )
 
+    stop = stop_after_attempt(policy.max_attempts) | stop_before_delay(policy.max_seconds)
+    if deadline is not None:
+        stop = stop | (lambda state: time.monotonic() + state.upcoming_sleep >= deadline.at)
     retrying = Retrying(
         retry=retry_if_exception_type(Transient),
-        stop=stop_after_attempt(policy.max_attempts) | stop_before_delay(policy.max_seconds),
+        stop=stop,
         wait=backoff_wait(policy),
         before_sleep=before_sleep,
     )

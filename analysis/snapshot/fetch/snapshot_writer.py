@@ -5,7 +5,9 @@
 ``default_snapshot`` never picks it), writes ``manifest.json``, validates the folder with
 :meth:`analysis.snapshot.Snapshot.check` (the code behind ``workbook snapshot check``) and only
 then renames it into place. On any failure, Ctrl-C or SIGTERM the temporary folder is removed
-and nothing is left at the destination. Previous snapshots are never touched.
+and nothing is left at the destination. Previous snapshots are never touched. The whole fetch
+runs within ``policy.total_seconds`` (``WORKBOOK_FETCH_TOTAL_SECONDS``): a file still arriving
+when it runs out is a failure like any other.
 
 Examples
 --------
@@ -39,7 +41,7 @@ import requests
 
 from analysis.errors import WorkbookError
 from analysis.snapshot import Snapshot
-from analysis.snapshot.fetch.policy import FetchError, FetchPolicy, Missing
+from analysis.snapshot.fetch.policy import ENV, Deadline, FetchError, FetchPolicy, Missing
 from analysis.snapshot.fetch.sources import SOURCES, Fetched, new_session
 from analysis.snapshot.manifest import (
     Manifest,
@@ -180,7 +182,8 @@ def fetch_snapshot(
     FileExistsError
         When ``out`` exists (nothing is fetched).
     FetchError
-        When a provider stays down, answers something unusable, or (``strict``) lacks an item.
+        When a provider stays down, answers something unusable, passes a bound (a body's size,
+        a file's or the fetch's time budget), or (``strict``) lacks an item.
     SnapshotRefused
         When nothing could be fetched, or the folder does not pass ``Snapshot.check``.
     Interrupted
@@ -195,6 +198,7 @@ def fetch_snapshot(
     session = session or new_session()
     base_urls = base_urls or {}
     started = time.monotonic()
+    deadline = Deadline.after(policy.total_seconds, ENV["total_seconds"], "fetch")
     out.parent.mkdir(parents=True, exist_ok=True)
     for stale in stale_partials(out.parent):
         say(f"note: {stale} is left from a fetch that was killed; it is safe to delete")
@@ -204,7 +208,7 @@ def fetch_snapshot(
             shutil.rmtree(tmp, ignore_errors=True)
             tmp.mkdir()
             files, missing = _fetch_all(
-                tmp, items, start, end, strict, policy, session, base_urls, say
+                tmp, items, start, end, strict, policy, session, base_urls, say, deadline
             )
             _write_manifest(tmp, files, missing, items, start, end)
             if out.exists():
@@ -229,6 +233,7 @@ def _fetch_all(
     session: requests.Session,
     base_urls: Mapping[str, str],
     say: Callable[[str], None],
+    deadline: Deadline | None = None,
 ) -> tuple[list[Fetched], list[MissingEntry]]:
     files: list[Fetched] = []
     missing: list[MissingEntry] = []
@@ -240,6 +245,7 @@ def _fetch_all(
             session=session,
             base_url=base_urls.get(name),
             on_retry=lambda line: say(f"  {line}"),
+            deadline=deadline,
         )
         for identifier in identifiers:
             done += 1

@@ -24,11 +24,10 @@ Examples
 
 from __future__ import annotations
 
-import io
-import zipfile
 from datetime import date
 
 from analysis.snapshot.fetch.base import Fetched, Source, looks_like_html, new_session
+from analysis.snapshot.fetch.bounded import unzip_one_csv
 from analysis.snapshot.fetch.policy import Missing, Transient
 from analysis.snapshot.fetch.yahoo import YahooSource
 
@@ -69,7 +68,7 @@ class FredSource(Source):
         )
 
     def fetch_raw(self, identifier: str, start: date, end: date) -> bytes:
-        body = self.get(self.url(identifier, start, end)).content  # the URL the manifest records
+        body = self.download(self.url(identifier, start, end))  # the URL the manifest records
         if looks_like_html(body):
             raise Transient("answered an HTML page with HTTP 200, expected CSV")
         lines = [ln for ln in body.decode("utf-8-sig", errors="replace").splitlines() if ln]
@@ -84,7 +83,9 @@ class FrenchSource(Source):
 
     The file is published whole, so ``start`` and ``end`` do not apply. A zip that is not one
     (an HTML page, a cut-off download) or holds other than one CSV is retried and then reported;
-    HTTP 404 means the library has no such file (missing).
+    HTTP 404 means the library has no such file (missing). A zip whose members declare more than
+    ``policy.max_bytes`` unzipped, or a zip bomb's compression ratio, is refused before anything
+    is unpacked (:func:`~analysis.snapshot.fetch.bounded.unzip_one_csv`).
     """
 
     name = "french"
@@ -97,17 +98,10 @@ class FrenchSource(Source):
         return f"{self.base_url}/{identifier}_CSV.zip"
 
     def fetch_raw(self, identifier: str, start: date, end: date) -> bytes:
-        body = self.get(self.url(identifier, start, end)).content
+        body = self.download(self.url(identifier, start, end))
         if looks_like_html(body):
             raise Transient("answered an HTML page with HTTP 200, expected a zip file")
-        try:
-            with zipfile.ZipFile(io.BytesIO(body)) as archive:
-                csvs = [n for n in archive.namelist() if n.lower().endswith(".csv")]
-                if len(csvs) != 1:
-                    raise Transient(f"zip holds {len(csvs)} CSV files, expected exactly one")
-                return archive.read(csvs[0])
-        except (zipfile.BadZipFile, EOFError) as exc:
-            raise Transient(f"not a readable zip ({len(body)} bytes; truncated?)") from exc
+        return unzip_one_csv(body, cap=self.policy.max_bytes)
 
 
 SOURCES: dict[str, type[Source]] = {

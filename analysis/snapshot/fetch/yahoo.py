@@ -20,6 +20,7 @@ from datetime import date, timedelta
 import pandas as pd
 
 from analysis.snapshot.fetch.base import Source
+from analysis.snapshot.fetch.bounded import over_cap
 from analysis.snapshot.fetch.policy import Missing, Transient
 
 YAHOO_COLUMNS = ("Open", "High", "Low", "Close", "Adj Close", "Volume")
@@ -36,6 +37,10 @@ class YahooSource(Source):
     writes ``Date,Open,High,Low,Close,Adj Close,Volume`` with ISO dates. yfinance's ``end`` is
     exclusive, so it is asked for ``end + 1 day``. An empty answer means Yahoo does not have the
     symbol (missing), unless yfinance logged a network failure or a rate limit (retried).
+
+    yfinance does its own HTTP, so its timeout is shortened to the time left before the file's
+    deadline (which :meth:`Source.fetch` enforces around it) and the table it returns, not the
+    answer, is held to ``policy.max_bytes``.
     """
 
     name = "yahoo"
@@ -48,6 +53,8 @@ class YahooSource(Source):
     def fetch_raw(self, identifier: str, start: date, end: date) -> bytes:
         import yfinance as yf
 
+        deadline = self._deadline or self.file_deadline()
+        deadline.check()
         errors = _LogCapture()
         logger = logging.getLogger("yfinance")
         logger.addHandler(errors)
@@ -61,7 +68,7 @@ class YahooSource(Source):
                 progress=False,
                 threads=False,
                 multi_level_index=True,
-                timeout=self.policy.read_timeout,
+                timeout=self.policy.timeout_within(deadline)[1],
             )
         except Exception as exc:  # yfinance raises its own and curl_cffi's network errors
             raise Transient(f"yfinance failed ({type(exc).__name__}: {exc})") from exc
@@ -74,7 +81,10 @@ class YahooSource(Source):
                 raise Transient(f"yfinance: {said}")
             why = f" ({said})" if said else ""
             raise Missing(f"Yahoo returned no rows for {identifier} from {start} to {end}{why}")
-        return yahoo_csv(table).encode("utf-8")
+        body = yahoo_csv(table).encode("utf-8")
+        if len(body) > self.policy.max_bytes:
+            raise over_cap("the table", self.policy.max_bytes)
+        return body
 
 
 def flatten_yahoo(frame: pd.DataFrame | None, symbol: str) -> pd.DataFrame:
