@@ -92,13 +92,13 @@ def require_through(series: pd.Series, day, rel: str, ctx: Context) -> None:
     """
     day = pd.Timestamp(day)
     last = series.index[-1] if len(series) else None
-    if last is not None and last >= day - pd.Timedelta(days=3):
-        return
     if ctx.until is not None and pd.Timestamp(ctx.until) < day:
         raise NotYet(
             f"the claim speaks of data through {iso(day)}, after the evaluation date "
             f"{iso(ctx.until)}"
         )
+    if last is not None and last >= day - pd.Timedelta(days=3):
+        return
     ends = f"it ends {iso(last)}" if last is not None else "it is empty"
     raise MissingData(rel, f"data through {iso(day)}; {ends}")
 
@@ -165,6 +165,20 @@ class Data:
             else:
                 raise MissingData(rel, f"column {column}")
         return self._cut(rel, self.snapshot.series(rel, column))
+
+    def announced(self, rel: str, *, by: date, days: int = 3) -> pd.Series:
+        """``rel``'s series up to ``days`` after ``by``, even past the cut: for facts announced
+        by ``by`` that the data record a little later (a policy decision takes effect, and
+        enters FRED's target range, the day after it is announced). Never past the evaluation
+        date."""
+        if not self.snapshot.has(rel):
+            raise MissingData(rel)
+        if rel not in self.used:
+            self.used.append(rel)
+        limit = pd.Timestamp(by) + pd.Timedelta(days=days)
+        if self.until is not None and self.until < pd.Timestamp(by):
+            limit = self.until
+        return self.snapshot.series(rel).loc[:limit]
 
     def span(self) -> tuple[str, str] | None:
         if self.first is None or self.last is None:

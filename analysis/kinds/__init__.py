@@ -7,12 +7,14 @@ README's reference (``make docs``). See :mod:`analysis.kinds.registry`.
 
 from analysis.kinds import (  # noqa: F401  (importing a kind registers it)
     activity_change,
+    change,
     earnings_convergence,
     earnings_forecast,
     factor_sensitivity,
     flow_record,
     level_on_date,
     momentum,
+    policy_decision,
     rate_decisions,
     rate_forecast,
     record_high,
