@@ -398,7 +398,9 @@ def fetch_cmd(sources, start, end, out, claims_path, dry_run, strict) -> None:
 
     \b
     Environment: WORKBOOK_FRED_URL, WORKBOOK_FRENCH_URL (mirrors, test servers);
-    WORKBOOK_FETCH_MAX_SECONDS (time budget per file, retries included),
+    WORKBOOK_FETCH_MAX_SECONDS (time budget per file, retries included, 180),
+    WORKBOOK_FETCH_TOTAL_SECONDS (budget of the whole fetch, 1800),
+    WORKBOOK_FETCH_MAX_BYTES (largest body or unzipped file, 64 MiB),
     WORKBOOK_FETCH_BACKOFF (first retry wait), WORKBOOK_FETCH_TIMEOUT (read timeout),
     WORKBOOK_FETCH_ATTEMPTS (attempts per file).
 

@@ -121,3 +121,15 @@ def test_an_interrupted_run_is_repaired_by_the_next(toy, fake_kernel):  # noqa: 
     assert tree_hash(out) == report
     assert not aside.exists() and not stale.exists() and live.is_dir()
     shutil.rmtree(live)
+
+
+def test_a_broken_file_stops_the_run_before_any_notebook(toy, fake_kernel):  # noqa: F811
+    (toy["snapshot"] / "prices" / "UNUSED.csv").write_text("Date,Close\n2026-01-02,n/a\n")
+    out = toy["tmp"] / "report"
+    result = CliRunner().invoke(main, ["run", "--snapshot", str(toy["snapshot"]), "--claims",
+                                       str(toy["claims"]), "--out", str(out)])  # fmt: skip
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "workbook: prices/UNUSED.csv line 2: Close is 'n/a', expected a number\n"
+    )
+    assert fake_kernel() == [] and not out.exists()

@@ -68,10 +68,12 @@ def run_all(
     date; ``only`` runs only those themes; ``jobs`` notebooks run at once (default: the CPUs);
     ``out`` is replaced as a whole when the run ends; ``force`` re-executes unchanged themes;
     ``show_code`` keeps code cells in the pages; ``parameters`` are more notebook parameters;
-    ``warnings`` are shown at the top of the scorecard. Raises ``DataError``, ``ClaimsError``,
-    ``RunError`` or ``ParameterError`` before anything runs.
+    ``warnings`` are shown at the top of the scorecard. Raises ``DataError`` (any file of the
+    snapshot, used or not, that does not parse), ``ClaimsError``, ``RunError`` or
+    ``ParameterError`` before anything runs.
     """
     snap, registry = Snapshot(snapshot), load_claims(claims)
+    snap.validate(snap.files)  # a bad file stops the run here, before any kernel starts
     jobs = jobs or os.cpu_count() or 1
     as_of, themes = check_arguments(
         registry, alpha=alpha, jobs=jobs, as_of=as_of, only=only, parameters=parameters
