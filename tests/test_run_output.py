@@ -133,3 +133,20 @@ def test_a_broken_file_stops_the_run_before_any_notebook(toy, fake_kernel):  # n
         "workbook: prices/UNUSED.csv line 2: Close is 'n/a', expected a number\n"
     )
     assert fake_kernel() == [] and not out.exists()
+
+
+def test_a_theme_notebook_serves_only_the_article_it_was_written_for(tmp_path):
+    from analysis.run.plan import notebook_for
+
+    # the shipped index_levels.ipynb hard-codes the Russell 2000 article's claim ids
+    assert notebook_for("index_levels", "russell2000_2026", paths.NOTEBOOKS).name == (
+        "index_levels.ipynb"
+    )
+    # another article reusing the theme name gets the generic notebook, which reads its claims
+    assert notebook_for("index_levels", "my_article", paths.NOTEBOOKS).name == "claims.ipynb"
+    assert notebook_for("no_such_theme", "russell2000_2026", paths.NOTEBOOKS).name == (
+        "claims.ipynb"
+    )
+    (tmp_path / "x.ipynb").write_text("{not json")
+    with pytest.raises(RunError, match=r"x.ipynb: not a readable notebook"):
+        notebook_for("x", "a", tmp_path)

@@ -167,6 +167,7 @@ def test_a_parameters_cell_with_the_wrong_type_is_refused(toy):
     shutil.copytree(FIXTURES, notebooks)
     nb = nbformat.read(notebooks / "claims.ipynb", as_version=4)
     nb.cells[1].source = nb.cells[1].source.replace("alpha: float = 0.05", "alpha: int = 1")
+    nb.metadata["workbook"] = {"article": "toy"}  # written for the toy article
     nbformat.write(nb, notebooks / "levels.ipynb")
     with pytest.raises(ParameterError, match=r"levels.ipynb: parameter 'alpha' must be int"):
         run_all(toy["snapshot"], claims=toy["claims"], notebooks_dir=notebooks,

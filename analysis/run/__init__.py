@@ -80,7 +80,7 @@ def run_all(
     )
     notebooks_dir, notes_dir, out = Path(notebooks_dir), Path(notes_dir), Path(out).absolute()
     base = base_parameters(snap.root, Path(claims), as_of, alpha, notes_dir, parameters)
-    planned = plan_jobs(themes, base, notebooks_dir, out)
+    planned = plan_jobs(themes, base, notebooks_dir, out, article=registry.article.id)
     check_out(out, (snap.root, paths.NOTEBOOKS, paths.DATA, notebooks_dir))
     common = reuse.common_inputs(snap.root, Path(claims), notes_dir, show_code)
     with _staged(out, progress) as stage:

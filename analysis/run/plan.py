@@ -3,6 +3,7 @@ cell checked against the values it will get, before any kernel starts."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
@@ -18,14 +19,33 @@ from analysis.run.parameters import CONTRACT, validate_parameters
 GENERIC = "claims.ipynb"  # walks through the claims of any theme given as a parameter
 
 
+def notebook_for(theme: str, article: str, notebooks_dir: Path) -> Path:
+    """The notebook that walks through ``theme`` of ``article``: ``<theme>.ipynb`` when it was
+    written for that article (its metadata ``workbook.article`` names it), else the generic
+    ``claims.ipynb``, which renders any theme from the claims file alone."""
+    own = notebooks_dir / f"{theme}.ipynb"
+    if own.is_file() and own.name != GENERIC:
+        try:
+            meta = json.loads(own.read_text(encoding="utf-8")).get("metadata", {})
+        except (OSError, ValueError) as exc:
+            raise RunError(f"{own}: not a readable notebook ({exc})") from exc
+        if (meta.get("workbook") or {}).get("article") == article:
+            return own
+    return notebooks_dir / GENERIC
+
+
 def plan_jobs(
-    themes: Sequence[str], base: Mapping[str, Any], notebooks_dir: Path, out: Path
+    themes: Sequence[str],
+    base: Mapping[str, Any],
+    notebooks_dir: Path,
+    out: Path,
+    *,
+    article: str,
 ) -> list[Job]:
     """One job per theme, every notebook's parameters cell checked against its values."""
     jobs = []
     for theme in themes:
-        notebook = notebooks_dir / f"{theme}.ipynb"
-        notebook = notebook if notebook.is_file() else notebooks_dir / GENERIC
+        notebook = notebook_for(theme, article, notebooks_dir)
         if not notebook.is_file():
             raise RunError(
                 f"no notebook for theme {theme!r}: neither {theme}.ipynb nor "
