@@ -259,12 +259,19 @@ class Period(ParamsBase):
         return _named(self.named)
 
     def words(self) -> str:
-        """The period as the claims file gave it ("year to date", "past 3 months")."""
-        for key in _KINDS:
+        """The period in words: "year to date", "the past 3 months", "December 2025"."""
+        if self.month is not None:
+            y, m = self.month.split("-")
+            return f"{calendar.month_name[int(m)]} {y}"
+        forms = {
+            "session": "the session of {}", "week": "the week of {}", "quarter": "{}",
+            "year": "{}", "since": "since {}", "past": "the past {}", "named": "{}",
+        }  # fmt: skip
+        for key, form in forms.items():
             value = getattr(self, key)
-            if value not in (None, False):
-                return "year to date" if key == "year_to_date" else f"{key} {value}"
-        return ""
+            if value is not None:
+                return form.format(value)
+        return "year to date"
 
 
 _KINDS = ("session", "week", "month", "quarter", "year", "year_to_date", "since", "past", "named")

@@ -1,0 +1,78 @@
+"""The ``level`` check kind: a series' value on a date (a close, a yield, a rate) held against the
+stated number at its precision; a date that is no session uses the last session before it, and
+the summary says so.
+
+Examples from market news::
+
+    # "The Dow closed at 48,063.29 on Friday" (an article of Saturday 2025-12-27)
+    params: {series: prices/^DJI.csv, date: 2025-12-26, compare: {op: exactly, value: "48,063.29"}}
+    # "the 10-year yield stood near 4.2%"
+    params: {series: fred/DGS10.csv, date: 2026-01-02, compare: {op: about, value: "4.2%"}}
+    # "the S&P 500 ended the year above 6,800"
+    params: {series: prices/^GSPC.csv, date: 2025-12-31, compare: {op: more than, value: "6,800"}}
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from analysis.checks.base import Context, Data, Finding, iso, require_through, series_name
+from analysis.kinds.params import ParamsBase
+from analysis.kinds.registry import register
+from analysis.kinds.vocabulary import Comparison
+
+if TYPE_CHECKING:
+    from analysis.claims import Claim
+
+
+class Params(ParamsBase):
+    """``series`` (its ``column``) on ``date`` against ``compare``."""
+
+    series: str
+    column: str | None = None  # prices: Close (else Adj Close); fred: the series
+    date: date
+    compare: Comparison
+
+
+def value_on(series: pd.Series, day: date) -> tuple[float, pd.Timestamp, str]:
+    """The value on ``day``, else on the last session before it, with a note saying which."""
+    upto = series.loc[: pd.Timestamp(day)]
+    if upto.empty:
+        raise ValueError(f"no value on or before {iso(day)}")
+    when = upto.index[-1]
+    note = "" if when == pd.Timestamp(day) else f" ({iso(day)} is no session: the last before it)"
+    return float(upto.iloc[-1]), when, note
+
+
+@register(
+    "level",
+    Params,
+    chart="plot_levels",
+    decides=(
+        "a value on a date (a non-session date uses the last session before it and says so) "
+        "held against the stated number at its precision or its words' tolerance"
+    ),
+)
+def check(claim: Claim, p: Params, data: Data, ctx: Context) -> Finding:
+    """Supported when the value satisfies the comparison, else contradicted."""
+    series = data.series(p.series, p.column)
+    require_through(series, p.date, p.series, ctx)
+    value, when, note = value_on(series, p.date)
+    shown = f"{value:,.{max(2, _decimals(p.compare))}f}"
+    verdict = "supported" if p.compare.holds(value) else "contradicted"
+    summary = (
+        f"{series_name(p.series)} was {shown} on {iso(when)}{note}, against {p.compare.words()}."
+    )
+    observed = {"value": value, "date": iso(when)}
+    stated = {"compare": p.compare.words(), "date": iso(p.date)}
+    return Finding(verdict, summary, stated, observed, date_range=(iso(when), iso(when)))
+
+
+def _decimals(compare: Comparison) -> int:
+    stated = compare.stated
+    if stated is None or "." not in stated.text:
+        return 0
+    return len("".join(ch for ch in stated.text.split(".")[1] if ch.isdigit()))
