@@ -48,9 +48,11 @@ def test_a_non_number_is_refused_with_what_was_expected():
         ("nearly", "600 bp", 601, False),
         ("more than", "8%", 8.0, False),
         ("more than", "8%", 8.01, True),
-        ("at least", "8%", 7.96, True),  # 8% as written covers 7.5-8.5; at least: from 7.5
+        ("at least", "8%", 8.0, True),  # a threshold is exact: "at least 8%" is >= 8
+        ("at least", "8%", 7.96, False),
         ("less than", "3%", 2.99, True),
-        ("at most", "3%", 3.4, True),
+        ("at most", "3%", 3.0, True),
+        ("at most", "3%", 3.01, False),
         ("just shy of", "2,600", 2599, True),
         ("just shy of", "2,600", 2600, False),
     ],

@@ -80,9 +80,9 @@ TOLERANCE_WORDS: dict[str, tuple[str, str]] = {
     "nearly": ("[v - max(10% of |v|, precision), v + precision]", "nearly, almost, close to"),
     "just shy of": ("[v - max(3% of |v|, precision), v)", "just shy of, just under, just below"),
     "more than": ("> v", "more than, over, above, in excess of"),
-    "at least": (">= v - precision", "at least, no less than"),
+    "at least": (">= v", "at least, no less than (a threshold: exact, not rounded)"),
     "less than": ("< v", "less than, under, below"),
-    "at most": ("<= v + precision", "at most, up to, no more than, as much as"),
+    "at most": ("<= v", "at most, up to, no more than, as much as (a threshold: exact)"),
 }
 Op = Literal[
     "exactly", "about", "nearly", "just shy of", "more than", "at least", "less than",
@@ -140,9 +140,9 @@ class Comparison(ParamsBase):
             "nearly": (v - max(0.10 * abs(v), p), v + p, False, False),
             "just shy of": (v - max(0.03 * abs(v), p), v, False, True),
             "more than": (v, inf, True, False),
-            "at least": (v - p, inf, False, False),
+            "at least": (v, inf, False, False),
             "less than": (-inf, v, False, True),
-            "at most": (-inf, v + p, False, False),
+            "at most": (-inf, v, False, False),
         }
         if self.op == "between":
             hi = Stated.parse(self.high)
