@@ -157,6 +157,8 @@ class Data:
         if not self.snapshot.has(rel):
             raise MissingData(rel)
         frame = self.snapshot.load(rel)
+        if rel.startswith("fred/") and column == "Close":  # the default of price kinds
+            column = None  # a FRED file holds one series: that one
         if column is not None and column not in frame:
             if rel.startswith("user/"):
                 raise MissingData(rel, f"series {column}")
