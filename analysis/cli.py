@@ -173,7 +173,7 @@ def claims_cmd(claims_path: Path, snapshot_path: Path | None, schema: bool) -> N
     from rich.console import Console
 
     from analysis.claims import load_claims, registry_schema
-    from analysis.report.terminal import claims_table
+    from analysis.report.terminal import claims_table, run_warnings
 
     if schema:
         click.echo(json.dumps(registry_schema(), indent=2))
@@ -185,6 +185,8 @@ def claims_cmd(claims_path: Path, snapshot_path: Path | None, schema: bool) -> N
 
         snap = Snapshot(snapshot_path)
     Console(width=200 if not sys.stdout.isatty() else None).print(claims_table(registry, snap))
+    for line in run_warnings(registry, snap, paths.NOTEBOOKS):
+        _say(f"note: {line}")
 
 
 # ---------------------------------------------------------------- run

@@ -252,3 +252,21 @@ def test_claims_with_a_missing_snapshot_exits_2(tmp_path):
     result = run("claims", "--snapshot", tmp_path / "nowhere")
     assert result.exit_code == 2
     assert one_line(result.stderr).endswith("nowhere: snapshot folder does not exist")
+
+
+def test_claims_warns_of_what_a_run_would_do(tmp_path):
+    claims = tmp_path / "claims.yaml"
+    claims.write_text(
+        "article: {id: other_article, title: T, as_of: 2026-01-02}\n"
+        "claims:\n"
+        "  - {id: c, theme: index_levels, text: t, kind: level, data: [prices/NOPE.csv],\n"
+        "     params: {series: prices/NOPE.csv, date: 2026-01-02,\n"
+        "              compare: {op: up}}}\n"
+    )
+    result = run("claims", "--claims", claims, "--snapshot", PROJECT / "data" / "demo")
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        # another article reusing a shipped theme name gets the generic notebook
+        "note: theme index_levels: runs through the generic notebooks/claims.ipynb",
+        "note: claim c: needs_data until the snapshot has prices/NOPE.csv",
+    ]

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
@@ -54,3 +55,25 @@ def claims_table(registry: Registry, snapshot: Snapshot | None = None) -> Table:
             row.append("yes" if not missing else "missing " + " ".join(missing))
         table.add_row(*row)
     return table
+
+
+def run_warnings(registry: Registry, snapshot: Snapshot | None, notebooks_dir: Path) -> list[str]:
+    """What ``workbook run`` would do differently from what a reader may expect: the themes
+    that run through the generic notebook, and the claims that would be ``needs_data``."""
+    from analysis.run.plan import notebook_for
+
+    lines = []
+    for theme in registry.themes:
+        notebook = notebook_for(theme, registry.article.id, notebooks_dir)
+        if notebook.name == "claims.ipynb":
+            lines.append(f"theme {theme}: runs through the generic notebooks/claims.ipynb")
+    if snapshot is not None:
+        for claim in registry.claims:
+            lacking = [f for f in claim.data if not snapshot.has(f)]
+            usable = [f for f in lacking if snapshot.has(claim.proxies.get(f, ""))]
+            if len(usable) < len(lacking):
+                lines.append(
+                    f"claim {claim.id}: needs_data until the snapshot has "
+                    + ", ".join(f for f in lacking if f not in usable)
+                )
+    return lines
