@@ -128,3 +128,26 @@ def test_rsi_and_a_moving_average_claim(tmp_path):
     assert r.observed["indicator"] == pytest.approx(sum(CS_CLOSES[-10:]) / 10)
     early = {**over, "date": f"{days[5]:%Y-%m-%d}"}  # too few closes for RSI(14)
     assert check_one(snap, "indicator", early, DATA, as_of=early["date"]).verdict == "error"
+
+
+# ------------------------------------------------------------------ spread and target move
+def test_a_spread_of_two_yields_in_bp(tmp_path):
+    from tests.kindtools import write_fred
+
+    write_fred(tmp_path / "snap", "DGS10", {"2026-01-02": 4.19})
+    write_fred(tmp_path / "snap", "DGS2", {"2026-01-02": 3.47})
+    params = {"series": "fred/DGS10.csv", "minus": "fred/DGS2.csv", "unit": "bp",
+              "date": "2026-01-02", "compare": {"op": "exactly", "value": "72 bp"}}  # fmt: skip
+    r = check_one(tmp_path, "level", params, ["fred/DGS10.csv", "fred/DGS2.csv"])
+    assert r.verdict == "supported" and r.observed["value"] == pytest.approx(72.0)
+    assert r.summary == "DGS10 minus DGS2 was 72 bp on 2026-01-02, against 72 bp."
+
+
+@pytest.mark.parametrize(("value", "verdict"), [("4%", "supported"), ("5%", "contradicted")])
+def test_the_move_a_target_implies(tmp_path, value, verdict):
+    snap = snap_with(tmp_path, {"2026-01-02": 6858.47})
+    params = {"series": "prices/X.csv", "date": "2026-01-02", "target": "7,100",
+              "compare": {"op": "exactly", "value": value}}  # fmt: skip
+    r = check_one(snap, "target_move", params, DATA)
+    assert r.verdict == verdict  # 7,100 / 6,858.47 - 1 = 3.52%: "4%" as written is 3.5-4.5
+    assert r.observed["implied_move"] == pytest.approx(100 * (7100 / 6858.47 - 1), abs=1e-4)

@@ -27,6 +27,7 @@ from analysis.kinds import (  # noqa: F401  (importing a kind registers it)
     relative_return,
     sector_leadership,
     streak,
+    target_move,
     target_range,
     valuation_gap,
     valuation_point,

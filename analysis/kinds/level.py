@@ -10,12 +10,15 @@ Examples from market news::
     params: {series: fred/DGS10.csv, date: 2026-01-02, compare: {op: about, value: "4.2%"}}
     # "the S&P 500 ended the year above 6,800"
     params: {series: prices/^GSPC.csv, date: 2025-12-31, compare: {op: more than, value: "6,800"}}
+    # "the gap between 10- and 2-year yields widened to about 70 basis points" (a spread)
+    params: {series: fred/DGS10.csv, minus: fred/DGS2.csv, unit: bp, date: 2026-01-02,
+             compare: {op: about, value: "70 bp"}}
 """
 
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import pandas as pd
 
@@ -33,6 +36,8 @@ class Params(ParamsBase):
 
     series: str
     column: str | None = None  # prices: Close (else Adj Close); fred: the series
+    minus: str | None = None  # a spread: series - minus (same unit), on the same date
+    unit: Literal["bp"] | None = None  # bp: the value (a rate in percent) times 100
     date: date
     compare: Comparison
 
@@ -52,8 +57,9 @@ def value_on(series: pd.Series, day: date) -> tuple[float, pd.Timestamp, str]:
     Params,
     chart="plot_levels",
     decides=(
-        "a value on a date (a non-session date uses the last session before it and says so) "
-        "held against the stated number at its precision or its words' tolerance"
+        "a value on a date (a non-session date uses the last session before it and says so), "
+        "or a spread of two series in percent or bp, held against the stated number at its "
+        "precision or its words' tolerance"
     ),
 )
 def check(claim: Claim, p: Params, data: Data, ctx: Context) -> Finding:
@@ -61,11 +67,19 @@ def check(claim: Claim, p: Params, data: Data, ctx: Context) -> Finding:
     series = data.series(p.series, p.column)
     require_through(series, p.date, p.series, ctx)
     value, when, note = value_on(series, p.date)
-    shown = f"{value:,.{max(2, _decimals(p.compare))}f}"
-    verdict = "supported" if p.compare.holds(value) else "contradicted"
-    summary = (
-        f"{series_name(p.series)} was {shown} on {iso(when)}{note}, against {p.compare.words()}."
+    name = series_name(p.series)
+    if p.minus is not None:
+        other = data.series(p.minus)
+        require_through(other, p.date, p.minus, ctx)
+        value -= value_on(other.loc[:when], when)[0]
+        name = f"{name} minus {series_name(p.minus)}"
+    if p.unit == "bp":
+        value *= 100
+    shown = f"{value:,.{max(0 if p.unit else 2, _decimals(p.compare))}f}" + (
+        " bp" if p.unit else ""
     )
+    verdict = "supported" if p.compare.holds(value) else "contradicted"
+    summary = f"{name} was {shown} on {iso(when)}{note}, against {p.compare.words()}."
     observed = {"value": value, "date": iso(when)}
     stated = {"compare": p.compare.words(), "date": iso(p.date)}
     return Finding(verdict, summary, stated, observed, date_range=(iso(when), iso(when)))
