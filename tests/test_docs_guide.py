@@ -39,7 +39,7 @@ def test_every_new_measure_has_an_example(example):
     expected, results = example
     kinds = {r.kind for r in results.values()}
     assert {"level", "change", "record", "drawdown", "streak", "period_rank", "indicator",
-            "policy_decision"} <= kinds  # fmt: skip
+            "policy_decision", "target_move"} <= kinds  # fmt: skip
     assert set(expected) == set(results)
 
 
