@@ -82,3 +82,13 @@ def test_the_first_record_since_a_date(snap):
     ok = check_one(snap, "record", record(set_in={"session": "2025-12-10"},
                    first_since="2025-12-01"), DATA)  # fmt: skip
     assert ok.verdict == "supported" and "the first since 2025-12-01" in ok.summary
+
+
+def test_a_record_still_standing_and_one_topped_since(snap):
+    ok = check_one(snap, "record", record(set_in={"session": "2025-12-11"},
+                   standing_as_of="2026-01-02"), DATA)  # fmt: skip
+    assert ok.verdict == "supported" and "still standing on 2026-01-02" in ok.summary
+    topped = check_one(snap, "record", record(set_in={"session": "2025-12-10"},
+                       standing_as_of="2026-01-02"), DATA)  # fmt: skip
+    assert topped.verdict == "contradicted"
+    assert "2,590.61 on 2025-12-11 topped it" in topped.summary

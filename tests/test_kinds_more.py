@@ -151,3 +151,20 @@ def test_the_move_a_target_implies(tmp_path, value, verdict):
     r = check_one(snap, "target_move", params, DATA)
     assert r.verdict == verdict  # 7,100 / 6,858.47 - 1 = 3.52%: "4%" as written is 3.5-4.5
     assert r.observed["implied_move"] == pytest.approx(100 * (7100 / 6858.47 - 1), abs=1e-4)
+
+
+def test_a_streak_of_beating_another_series(tmp_path):
+    days = [f"2025-06-{d:02d}" for d in (2, 3, 4, 5, 6, 9)]
+    write_prices(tmp_path / "snap", "X", dict(zip(days, [100, 101, 102, 103, 102, 104],
+                                                  strict=True)))  # fmt: skip
+    write_prices(tmp_path / "snap", "Y", dict(zip(days, [100, 100.5, 101, 101.5, 103, 103],
+                                                  strict=True)))  # fmt: skip
+    params = {"series": "prices/X.csv", "versus": "prices/Y.csv", "direction": "up",
+              "end": "2025-06-05", "length": {"op": "exactly", "value": "3"}}  # fmt: skip
+    r = check_one(tmp_path, "streak", params, ["prices/X.csv", "prices/Y.csv"],
+                  as_of="2025-06-05")  # fmt: skip
+    assert r.verdict == "supported" and "ahead of Y 3 session(s) in a row" in r.summary
+    broken = {**params, "end": "2025-06-06"}  # X fell while Y rose on 06-06
+    r = check_one(tmp_path, "streak", broken, ["prices/X.csv", "prices/Y.csv"],
+                  as_of="2025-06-06")  # fmt: skip
+    assert r.verdict == "contradicted" and r.observed["length"] == 0

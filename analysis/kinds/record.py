@@ -16,6 +16,8 @@ Examples from market news::
     # "the Russell 2000 hit a record high of 2,595.98 in late December"
     params: {series: prices/^RUT.csv, measure: intraday, set_in: {named: "late December 2025"},
              level: {op: exactly, value: "2,595.98"}}
+    # "the record close of December 11 still stands"
+    params: {series: prices/^RUT.csv, set_in: {session: 2025-12-11}, standing_as_of: 2026-01-02}
     # "the Dow closed at a record on Wednesday, its first since November"
     params: {series: prices/^DJI.csv, set_in: {session: 2025-12-24}, first_since: 2025-11-12}
 """
@@ -48,6 +50,7 @@ class Params(ParamsBase):
     level: Comparison | None = None
     lookback_years: int | None = Field(None, gt=0)
     first_since: date | None = None
+    standing_as_of: date | None = None  # "the record set in March still stands"
 
 
 def records(levels: pd.Series, lookback_years: int | None) -> pd.Series:
@@ -100,6 +103,15 @@ def check(claim: Claim, p: Params, data: Data, ctx: Context) -> Finding:
                            f"{iso(p.first_since)}: one was set on {iso(last)}.", stated,
                            observed, date_range=rng)  # fmt: skip
         text += f", the first since {iso(p.first_since)}"
+    if p.standing_as_of is not None:
+        later = levels.loc[peak_day + pd.Timedelta(days=1) : pd.Timestamp(p.standing_as_of)]
+        beaten = later[later > peak]
+        if len(beaten):
+            return Finding("contradicted", f"{text}, but it no longer stood on "
+                           f"{iso(p.standing_as_of)}: {beaten.iloc[0]:,.2f} on "
+                           f"{iso(beaten.index[0])} topped it.", stated, observed,
+                           date_range=rng)  # fmt: skip
+        text += f", still standing on {iso(p.standing_as_of)}"
     if p.level is not None and not p.level.holds(peak):
         return Finding("partly_supported", f"{text}: a record, but not {p.level.words()}.",
                        stated, observed, date_range=rng)  # fmt: skip

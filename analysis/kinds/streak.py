@@ -12,6 +12,12 @@ Examples from market news::
              length: {op: exactly, value: "5"}}
     # "the Dow's longest losing streak since 2023"
     params: {series: prices/^DJI.csv, direction: down, end: 2024-12-18, longest_since: 2023-01-01}
+    # "small caps beat the S&P 500 for an eighth straight session"
+    params: {series: prices/^RUT.csv, versus: prices/^GSPC.csv, direction: up,
+             end: 2025-12-12, length: {op: exactly, value: "8"}}
+
+With ``versus``, a session counts when the series' return beats (``up``) or trails (``down``)
+the other series' return that session.
 """
 
 from __future__ import annotations
@@ -36,15 +42,23 @@ class Params(ParamsBase):
 
     series: str
     column: str | None = None
+    versus: str | None = None
     direction: Literal["up", "down"]
     end: date
     length: Comparison | None = None
     longest_since: date | None = None
 
 
-def runs(close: pd.Series, direction: str) -> pd.Series:
-    """For each session, the length of the run of ``direction`` sessions ending on it."""
-    step = np.sign(close.diff().to_numpy())
+def runs(close: pd.Series, direction: str, versus: pd.Series | None = None) -> pd.Series:
+    """For each session, the length of the run of ``direction`` sessions ending on it (with
+    ``versus``: sessions whose return beats, or trails, the other series')."""
+    if versus is not None:
+        both = pd.concat([close, versus], axis=1, join="inner").pct_change()
+        close = both.iloc[:, 0] - both.iloc[:, 1]
+        step = np.sign(close.fillna(0).to_numpy())
+        step[0] = 0
+    else:
+        step = np.sign(close.diff().to_numpy())
     hit = step == (1 if direction == "up" else -1)
     out = np.zeros(len(hit), dtype=int)
     for i in range(1, len(hit)):
@@ -67,9 +81,14 @@ def check(claim: Claim, p: Params, data: Data, ctx: Context) -> Finding:
     close = data.series(p.series, p.column)
     require_through(close, p.end, p.series, ctx)
     upto = close.loc[: pd.Timestamp(p.end)]
-    length = runs(upto, p.direction)
+    other = data.series(p.versus).loc[: pd.Timestamp(p.end)] if p.versus else None
+    length = runs(upto, p.direction, other)
+    if other is not None:
+        upto = upto.loc[length.index]
     n, last = int(length.iloc[-1]), upto.index[-1]
     word = "up" if p.direction == "up" else "down"
+    if p.versus is not None:
+        word = f"{'ahead of' if p.direction == 'up' else 'behind'} {series_name(p.versus)}"
     start = upto.index[-1 - n] if n else last
     text = f"{series_name(p.series)} closed {word} {n} session(s) in a row to {iso(last)}"
     parts, observed = [], {"length": n, "end": iso(last)}
