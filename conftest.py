@@ -7,7 +7,13 @@ tests/conftest.py.
 
 from __future__ import annotations
 
+import os
+import tempfile
+
 import pytest
+
+# parsed frames are cached in a folder of this test process, not in the user's ~/.cache
+os.environ.setdefault("WORKBOOK_CACHE", tempfile.mkdtemp(prefix="workbook-test-cache-"))
 
 # the fixtures of tests/conftest.py that read ../shared/data/real
 REAL_DATA_FIXTURES = {"real_dir", "real_snapshot"}

@@ -19,11 +19,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from analysis.errors import DataError
+from analysis.snapshot.frames import MAX_DATE, MIN_DATE
 from analysis.snapshot.parsers import (
     _NAME,
-    MAX_DATE,
     MAX_NAME_CHARS,
-    MIN_DATE,
     USER_COLUMNS,
     parse_file,
 )

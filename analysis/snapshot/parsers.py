@@ -29,15 +29,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from datetime import date
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 
 from analysis.errors import DataError
 from analysis.snapshot.files import printable, read_lines, show, split_rows
+from analysis.snapshot.frames import (
+    finish,
+    iso_dates,
+    table,
+    validate,
+)
 
 LAYOUTS = ("fred", "prices", "french", "user")
 PRICE_COLUMNS = ("Open", "High", "Low", "Close", "Adj Close")
@@ -59,10 +63,7 @@ FRED_UNITS = {
 # ------------------------------------------------------------------------------ the limits
 MAX_NAME_CHARS = 64  # longest column name or user series name
 NAME_CHARACTERS = "ASCII letters, digits, space and _-.^=()%/&+"  # what such a name may hold
-MIN_DATE = date(1900, 1, 1)  # earliest date accepted in any layout
-MAX_DATE = date(2100, 12, 31)  # latest: a 9999-12-31 row must not make a forecast "due"
 
-_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _FRENCH_ROW = re.compile(r"^[ \t]*([0-9]{8}|[0-9]{6})[ \t]*,")
 _NAME = re.compile(r"[A-Za-z0-9 _\-.^=()%/&+]+")
 
@@ -131,114 +132,6 @@ def _no_repeats(name: str, columns: Sequence[str], *, line: int) -> None:
             raise DataError(name, problem, line=line, field=c)
 
 
-# ------------------------------------------------------------------------------ common frame
-def _table(
-    name: str,
-    rows: list[list[str]],
-    first_line: int | Sequence[int],
-    columns: list[str],
-    *,
-    parse_dates: Callable[[pd.Series], pd.Series],
-    date_hint: str,
-    missing: Sequence[str] = ("",),
-) -> tuple[pd.DataFrame, np.ndarray]:
-    """Turn split rows into a float frame indexed by date; return it with each row's file line.
-
-    ``first_line`` is the file line of the first row, or the file line of every row.
-    """
-    if isinstance(first_line, int):
-        lines = np.arange(first_line, first_line + len(rows))
-    else:
-        lines = np.asarray(first_line)
-    width = len(columns) + 1
-    for i, row in enumerate(rows):
-        if len(row) != width:
-            hint = " (truncated file?)" if len(row) < width and i == len(rows) - 1 else ""
-            raise DataError(name, f"has {len(row)} fields, expected {width}{hint}", line=lines[i])
-    if not rows:
-        raise DataError(name, "has a header but no data rows, expected at least one row")
-    table = pd.DataFrame(rows, dtype=object)
-    cells = table.iloc[:, 1:].set_axis(columns, axis=1)
-    dates = parse_dates(table[0])
-    outside = (dates < pd.Timestamp(MIN_DATE)) | (dates > pd.Timestamp(MAX_DATE))
-    if (bad := (dates.isna() | outside).to_numpy()).any():
-        i = int(np.flatnonzero(bad)[0])
-        problem = (
-            f"is outside {MIN_DATE}..{MAX_DATE}, expected a date in that range"
-            if outside.iloc[i]
-            else f"is not a real date, expected {date_hint}"
-        )
-        raise DataError(name, f"date {show(rows[i][0])} {problem}", line=lines[i])
-    values = pd.DataFrame(index=pd.DatetimeIndex(dates, name="date"))
-    for col in columns:
-        raw = cells[col]
-        is_missing = raw.isin(list(missing))
-        num = pd.to_numeric(raw.where(~is_missing), errors="coerce")
-        bad = num.isna() & ~is_missing  # text, and "nan" too: to_numeric reads it as NaN
-        if bad.any():
-            i = int(np.flatnonzero(bad.to_numpy())[0])
-            problem = f"{col} is {show(raw.iloc[i])}, expected a number"
-            raise DataError(name, problem, line=lines[i], field=col)
-        values[col] = num.to_numpy(dtype="float64")
-    return values, lines
-
-
-def _schema(columns: Sequence[str], *, positive: Sequence[str] = ()) -> pa.DataFrameSchema:
-    """The frame contract: float columns, finite values, positive where asked."""
-    finite = pa.Check(lambda s: ~np.isinf(s), error="a finite number (not an infinity)")
-    positive_check = pa.Check.gt(0, ignore_na=True, error="a positive price")
-    return pa.DataFrameSchema(
-        {
-            c: pa.Column(
-                float, checks=[finite, positive_check] if c in positive else [finite], nullable=True
-            )
-            for c in columns
-        },
-        strict=True,
-    )
-
-
-def _validate(
-    name: str, frame: pd.DataFrame, lines: np.ndarray, *, positive: Sequence[str] = ()
-) -> pd.DataFrame:
-    """Apply the common rules: dates increasing and unique, values finite, positive where asked."""
-    step = np.diff(frame.index.asi8)
-    if (step <= 0).any():
-        i = int(np.flatnonzero(step <= 0)[0]) + 1
-        day, before = f"{frame.index[i]:%Y-%m-%d}", f"{frame.index[i - 1]:%Y-%m-%d}"
-        problem = (
-            f"date {day} repeats, expected unique dates"
-            if step[i - 1] == 0
-            else f"date {day} goes backwards (after {before}), expected increasing dates"
-        )
-        raise DataError(name, problem, line=int(lines[i]))
-    try:
-        _schema(list(frame.columns), positive=positive).validate(frame, lazy=True)
-    except pa.errors.SchemaErrors as exc:
-        first = exc.failure_cases.dropna(subset=["index"]).iloc[0]
-        column = first["column"]
-        i = int(np.flatnonzero(frame.index == first["index"])[0])
-        raise DataError(
-            name,
-            f"{column} is {float(first['failure_case']):g}, expected {first['check']}",
-            line=int(lines[i]),
-            field=column,
-        ) from exc
-    return frame
-
-
-def _finish(frame: pd.DataFrame, name: str, units: dict[str, str], **attrs) -> pd.DataFrame:
-    frame.attrs["units"] = units
-    frame.attrs["source"] = name
-    frame.attrs.update(attrs)
-    return frame
-
-
-def _iso_dates(s: pd.Series) -> pd.Series:
-    ok = s.str.match(_ISO_DATE.pattern)
-    return pd.to_datetime(s.where(ok), format="%Y-%m-%d", errors="coerce")
-
-
 # ----------------------------------------------------------------------------------- layouts
 def parse_fred(path: Path, name: str, *, root: Path | None = None) -> pd.DataFrame:
     """FRED's fredgraph.csv: ``observation_date,<ID>`` (older files ``DATE,<ID>``)."""
@@ -258,17 +151,17 @@ def parse_fred(path: Path, name: str, *, root: Path | None = None) -> pd.DataFra
             f"header names series {show(header[1])}, expected {show(series)} (the file's name)",
             line=1,
         )
-    frame, lines = _table(
+    frame, lines = table(
         name,
         rows[1:],
         2,
         [series],
-        parse_dates=_iso_dates,
+        parse_dates=iso_dates,
         date_hint="YYYY-MM-DD",
         missing=("", "."),
     )
-    frame = _validate(name, frame, lines)
-    return _finish(frame, name, {series: FRED_UNITS.get(series, "as published by FRED")})
+    frame = validate(name, frame, lines)
+    return finish(frame, name, {series: FRED_UNITS.get(series, "as published by FRED")})
 
 
 def parse_prices(path: Path, name: str, *, root: Path | None = None) -> pd.DataFrame:
@@ -297,16 +190,16 @@ def parse_prices(path: Path, name: str, *, root: Path | None = None) -> pd.DataF
         raise DataError(
             name, "has neither Close nor Adj Close, expected at least one", line=1, field="Close"
         )
-    frame, lines = _table(
+    frame, lines = table(
         name,
         rows[1:],
         2,
         columns,
-        parse_dates=_iso_dates,
+        parse_dates=iso_dates,
         date_hint="YYYY-MM-DD",
         missing=("", "null"),
     )
-    frame = _validate(name, frame, lines, positive=[c for c in columns if c in PRICE_COLUMNS])
+    frame = validate(name, frame, lines, positive=[c for c in columns if c in PRICE_COLUMNS])
     if "Volume" in frame and (frame["Volume"] < 0).any():
         i = int(np.flatnonzero((frame["Volume"] < 0).to_numpy())[0])
         raise DataError(
@@ -314,7 +207,7 @@ def parse_prices(path: Path, name: str, *, root: Path | None = None) -> pd.DataF
         )
     symbol = path.stem
     units = {c: ("shares" if c == "Volume" else "price in the symbol's currency") for c in columns}
-    return _finish(frame, name, units, symbol=symbol)
+    return finish(frame, name, units, symbol=symbol)
 
 
 def parse_french(path: Path, name: str, *, root: Path | None = None) -> pd.DataFrame:
@@ -365,7 +258,7 @@ def parse_french(path: Path, name: str, *, root: Path | None = None) -> pd.DataF
         month = pd.to_datetime(s.where(s.str.len() == 6), format="%Y%m", errors="coerce")
         return month + pd.offsets.MonthEnd(0)
 
-    frame, idx = _table(
+    frame, idx = table(
         name,
         rows,
         start + 2,
@@ -374,8 +267,8 @@ def parse_french(path: Path, name: str, *, root: Path | None = None) -> pd.DataF
         date_hint="YYYYMMDD" if daily else "YYYYMM",
     )
     frame = frame.mask(frame.isin([-99.99, -999.0]))
-    frame = _validate(name, frame, idx)
-    return _finish(
+    frame = validate(name, frame, idx)
+    return finish(
         frame, name, dict.fromkeys(columns, "percent"), frequency="daily" if daily else "monthly"
     )
 
@@ -427,13 +320,13 @@ def parse_user(path: Path, name: str, *, root: Path | None = None) -> pd.DataFra
         lines_of.setdefault(series, []).append(i + 2)
     frames = []
     for series, srows in by_series.items():
-        frame, lines = _table(
-            name, srows, lines_of[series], [series], parse_dates=_iso_dates, date_hint="YYYY-MM-DD"
+        frame, lines = table(
+            name, srows, lines_of[series], [series], parse_dates=iso_dates, date_hint="YYYY-MM-DD"
         )
-        frames.append(_validate(name, frame, lines))
+        frames.append(validate(name, frame, lines))
     wide = pd.concat(frames, axis=1, sort=True)
     wide.index.name = "date"
-    return _finish(wide, name, units, sources=sources)
+    return finish(wide, name, units, sources=sources)
 
 
 PARSERS: dict[str, Callable[..., pd.DataFrame]] = {

@@ -14,6 +14,7 @@ Examples
 
 from __future__ import annotations
 
+import stat
 from collections.abc import Iterable
 from functools import cached_property
 from pathlib import Path
@@ -22,7 +23,8 @@ import pandas as pd
 
 from analysis import paths
 from analysis.errors import DataError
-from analysis.snapshot.files import printable, resolve_inside
+from analysis.snapshot import cache
+from analysis.snapshot.files import MAX_FILE_BYTES, printable, resolve_inside
 from analysis.snapshot.manifest import MANIFEST, Manifest, read_manifest, verify_manifest
 from analysis.snapshot.parsers import LAYOUTS, parse_file
 
@@ -133,7 +135,7 @@ class Snapshot:
                 raise DataError(
                     f"{self.root}/{printable(rel)}", "file is missing from the snapshot"
                 )
-            self._frames[rel] = parse_file(self.root / rel, name=rel, root=self.root)
+            self._frames[rel] = _parse_cached(self.root, rel)
         frame = self._frames[rel].copy()
         frame.attrs = dict(self._frames[rel].attrs)
         return frame
@@ -236,3 +238,20 @@ def default_snapshot() -> tuple[Path, str]:
         if fetched:
             return fetched[-1], "the newest snapshot under data/snapshots/"
     return paths.DEMO, "the shipped demo snapshot (no snapshot under data/snapshots/)"
+
+
+def _parse_cached(root: Path, rel: str) -> pd.DataFrame:
+    """``parse_file``, through the cache of parsed frames (:mod:`analysis.snapshot.cache`)."""
+    path = resolve_inside(root, rel)
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_FILE_BYTES:
+            raise OSError("not a plain file within the size cap")
+        found = cache.key(path, rel)
+    except OSError:  # let the parser refuse it, in its words
+        return parse_file(root / rel, name=rel, root=root)
+    frame = cache.load(found)
+    if frame is None:
+        frame = parse_file(root / rel, name=rel, root=root)
+        cache.save(found, frame)
+    return frame
