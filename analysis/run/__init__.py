@@ -35,7 +35,7 @@ from typing import Any
 from analysis import paths
 from analysis.claims import load_claims
 from analysis.errors import RunError
-from analysis.run import execute, reuse
+from analysis.run import reuse
 from analysis.run.model import RunSummary, ThemeRun
 from analysis.run.output import check_out, fatal, new_stage, recover, replace_folder
 from analysis.run.plan import base_parameters, check_arguments, parse_parameter, plan_jobs
@@ -72,6 +72,8 @@ def run_all(
     snapshot, used or not, that does not parse), ``ClaimsError``, ``RunError`` or
     ``ParameterError`` before anything runs.
     """
+    from analysis.run import execute  # papermill and nbconvert: only when a run executes
+
     snap, registry = Snapshot(snapshot), load_claims(claims)
     snap.validate(snap.files)  # a bad file stops the run here, before any kernel starts
     jobs = jobs or os.cpu_count() or 1

@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import nbformat
-
 from analysis.errors import ParameterError
 
 # the parameters every theme notebook declares (the runner injects them)
@@ -101,6 +99,8 @@ def read_parameters(notebook: str | Path) -> dict[str, Parameter]:
         is not valid Python.
     """
     try:
+        import nbformat  # its JSON-schema validator is slow to import: only when reading
+
         nb = nbformat.read(notebook, as_version=4)
     except Exception as exc:
         raise ParameterError(notebook, f"not a readable notebook ({exc})") from exc
