@@ -5,7 +5,9 @@ hand (a row that is missing raises, so the choice of rows is checked against the
 against the stated number with the rules of analysis/kinds/vocabulary.py's TOLERANCE_WORDS, written
 out again below: "exactly" is the number +- half its last digit ("2.5%" covers 2.45-2.55), "about"
 +- max(5% of |v|, that half digit), "nearly" [v - max(10% of |v|, half digit), v + half digit],
-"more than" > v, "less than" < v, "at most" <= v + half digit. Nothing here imports ``analysis``.
+"more than" > v, "less than" < v, "at least" >= v, "at most" <= v (thresholds are exact). For a
+negative stated value the one-sided words speak of the size of the fall (:func:`fall`): "more
+than -20%" is a fall of more than 20%. Nothing here imports ``analysis``.
 
 :func:`expected` returns, for each claim id, the verdict the claim deserves, the key of the
 workbook's ``observed`` dict that carries the decisive number, and that number.
@@ -93,9 +95,14 @@ def less_than(text):
     return lambda x: x < v
 
 
-def at_most(text):
-    v, p = number(text)
-    return lambda x: x <= v + p + 1e-12
+def at_least(text):
+    v, _ = number(text)
+    return lambda x: x >= v - 1e-12
+
+
+def fall(words):
+    """A one-sided word about the size of a fall: ``fall(more_than("20"))`` holds for -21%."""
+    return lambda x: words(-x)
 
 
 def up(x):
@@ -246,7 +253,7 @@ def expected(real: Path) -> dict[str, Truth]:
         gspc, "2022-06-10", "2022-06-13", exactly("-151.23"), "points"
     )
     # prices/KRE.csv rows 2025-10-15 (Close 61.98) and 2025-10-16 (58.139999): -6.20%
-    t["kre_2025_10_16_nearly_5pct"] = change(kre, "2025-10-15", "2025-10-16", nearly("-5"))
+    t["kre_2025_10_16_nearly_5pct"] = change(kre, "2025-10-15", "2025-10-16", nearly_a_fall("5"))
     # prices/^DJI.csv rows 2025-10-15 (46253.308594) and 2025-10-16 (45952.238281): -301.07
     t["dji_2025_10_16_points"] = change(dji, "2025-10-15", "2025-10-16", exactly("-315"), "points")
     # prices/IWM.csv (Adj Close) rows 2025-04-02 (200.0237) and 2025-04-03 (187.1829): -6.42%
@@ -281,7 +288,9 @@ def expected(real: Path) -> dict[str, Truth]:
     t["dxy_first_half_2025_10_8"] = change(dxy, "2024-12-31", "2025-06-30", exactly("-10.8"))
     # prices/^GSPC.csv rows 2022-01-03 (4796.56) and 2022-06-13 (3749.63): -21.83%
     t["gspc_bear_market_from_jan3"] = change(gspc, "2022-01-03", "2022-06-13", exactly("-21.8"))
-    t["gspc_bear_market_more_than_20"] = change(gspc, "2022-01-03", "2022-06-13", less_than("-20"))
+    t["gspc_bear_market_more_than_20"] = change(
+        gspc, "2022-01-03", "2022-06-13", fall(more_than("20"))
+    )
     # prices/^IXIC.csv rows 2021-11-19 (16057.44) and 2022-06-13 (10809.23)
     t["ixic_from_peak_2022_06_13"] = change(ixic, "2021-11-19", "2022-06-13", exactly("-32.7"))
     # prices/^GSPC.csv rows 2021-12-31 (4766.18) and 2022-06-14 (3735.48): -21.63%
@@ -289,7 +298,9 @@ def expected(real: Path) -> dict[str, Truth]:
     # fred/DGS2.csv rows 2023-03-10 (4.60) and 2023-03-13 (4.03): -57 bp
     t["dgs2_2023_03_13_svb"] = change(dgs2, "2023-03-10", "2023-03-13", exactly("-57"), "bp")
     # fred/DGS2.csv rows 2023-03-08 (5.05) and 2023-03-10 (4.60): -45 bp, not "at least 46"
-    t["dgs2_two_days_2023_03_10"] = change(dgs2, "2023-03-08", "2023-03-10", at_most("-46"), "bp")
+    t["dgs2_two_days_2023_03_10"] = change(
+        dgs2, "2023-03-08", "2023-03-10", fall(at_least("46")), "bp"
+    )
     # fred/DGS2.csv rows 2023-02-28 (4.81) and 2023-03-31 (4.06): -75 bp
     t["dgs2_march_2023"] = change(dgs2, "2023-02-28", "2023-03-31", exactly("-73.5"), "bp")
     # fred/PCEPILFE.csv rows 2022-05-01 (113.703) and 2023-05-01 (119.083): +4.73% (revised)

@@ -71,7 +71,10 @@ def test_the_decisions_of_a_period(snap):
     r = check_one(snap, "policy_decision", decision(period={"year": 2025}, action="cut",
                   count=3, cumulative_bp=75), DATA)  # fmt: skip
     assert r.verdict == "supported"
-    assert "3 cut(s) at" in r.summary and "(2025-09-17, 2025-10-29, 2025-12-10), 75 bp" in r.summary
+    assert r.summary == (
+        "2025: 3 cut(s) in 8 decisions (8 at scheduled meetings; 2025-09-17, 2025-10-29, "
+        "2025-12-10), 75 bp in all, as stated."
+    )
     two = check_one(snap, "policy_decision", decision(period={"year": 2025}, action="cut",
                     count=2), DATA)  # fmt: skip
     assert two.verdict == "contradicted"
@@ -91,3 +94,29 @@ def test_a_meeting_and_a_period_together_are_refused_at_load(snap):
     both = decision(meeting="latest", period={"year": 2025}, action="cut", count=1)
     with pytest.raises(ClaimsError, match="give a meeting .a date or latest. or a period, not"):
         check_one(snap, "policy_decision", both, DATA)
+
+
+def test_unscheduled_moves_count_and_a_claim_reads_only_up_to_its_date(tmp_path):
+    # March 2020: cuts effective 2020-03-04 and 2020-03-16, decided the day before, between
+    # the scheduled meetings of 2020-01-29 and 2020-04-29
+    days = pd.date_range("2020-01-01", "2020-04-10", freq="D")
+    upper = pd.Series(1.75, index=days)
+    upper[days >= "2020-03-04"] = 1.25
+    upper[days >= "2020-03-16"] = 0.25
+    (tmp_path / "snap" / "fred").mkdir(parents=True)
+    rows = "".join(f"{d:%Y-%m-%d},{v}\n" for d, v in upper.items())
+    (tmp_path / "snap" / "fred" / "DFEDTARU.csv").write_text(f"observation_date,DFEDTARU\n{rows}")
+    march = decision(period={"month": "2020-03"}, action="cut", count=2, cumulative_bp=150)
+    r = check_one(tmp_path, "policy_decision", march, DATA, as_of="2020-03-15")
+    assert r.verdict == "supported"
+    assert "2020-03-03 (unscheduled), 2020-03-15 (unscheduled)" in r.summary
+    early = check_one(tmp_path, "policy_decision", march, DATA, as_of="2020-03-10")
+    assert early.verdict == "contradicted"  # by 03-10 only the first cut had happened
+    assert early.observed == {"count": 1, "cumulative_bp": 50, "decisions": 1}
+
+
+def test_the_range_announced_on_a_decision_day(snap):
+    params = {"lower": "fred/DFEDTARU.csv", "upper": "fred/DFEDTARU.csv", "date": "2025-12-10",
+              "stated_lower": 3.75, "stated_upper": 3.75}  # fmt: skip
+    r = check_one(snap, "target_range", params, DATA, as_of="2025-12-10")
+    assert r.verdict == "supported"  # the range in force from 2025-12-11, announced on 12-10

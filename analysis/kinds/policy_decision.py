@@ -141,29 +141,29 @@ def check(claim: Claim, p: Params, data: Data, ctx: Context) -> Finding:
 
 
 def _period(p: Params, data: Data, ctx: Context, as_of: date) -> Finding:
-    from analysis.stats.policy import fomc_meetings
-
+    """The decisions of a period up to the claim's date: at scheduled meetings, and the
+    unscheduled moves between them (March 2020), each dated by its decision day."""
     span = p.period.resolve(as_of)
-    calendar = fomc_meetings()
-    inside = calendar[(calendar >= pd.Timestamp(span.first)) & (calendar <= pd.Timestamp(span.end))]
-    if ctx.until is not None and len(inside) and pd.Timestamp(ctx.until) < inside[-1]:
-        raise NotYet(f"the period's last meeting, {iso(inside[-1])}, comes after {ctx.until}")
-    upper = data.announced(p.upper, by=inside[-1].date() if len(inside) else span.end)
-    table = decisions(upper, inside)
-    if len(table) < len(inside):
-        raise ValueError(f"{p.upper} does not reach the days after every meeting of the period")
+    limit = min(span.end, as_of)  # a claim speaks of the decisions made by its date
+    if ctx.until is not None and ctx.until < limit:
+        raise NotYet(f"the period runs to {iso(limit)}, after the evaluation date {ctx.until}")
+    table = _decisions_in(data.announced(p.upper, by=limit), span.first, limit, p.upper)
     chosen = table[table["action"] == p.action]
     total = int(chosen["change_bp"].abs().sum())
-    dates = ", ".join(iso(d) for d in chosen["meeting"]) or "none"
-    observed = {"count": len(chosen), "cumulative_bp": total, "meetings": len(table)}
+    dates = ", ".join(
+        iso(d) + ("" if sched else " (unscheduled)")
+        for d, sched in zip(chosen["meeting"], chosen["scheduled"], strict=True)
+    )
+    observed = {"count": len(chosen), "cumulative_bp": total, "decisions": len(table)}
+    scheduled = int(table["scheduled"].sum())
     text = (
-        f"{p.period.words()}: {len(chosen)} {p.action}(s) at {len(table)} scheduled meetings "
-        f"({dates}), {total} bp in all"
+        f"{p.period.words()}: {len(chosen)} {p.action}(s) in {len(table)} decisions "
+        f"({scheduled} at scheduled meetings; {dates or 'none'}), {total} bp in all"
     )
     parts = [p.count == len(chosen)] if p.count is not None else []
     parts += [p.cumulative_bp == total] if p.cumulative_bp is not None else []
     stated = p.model_dump(exclude_none=True, exclude={"upper"}, mode="json")
-    rng = (iso(span.first), iso(span.end))
+    rng = (iso(span.first), iso(limit))
     if all(parts):
         return Finding("supported", f"{text}, as stated.", stated, observed, date_range=rng)
     verdict = "partly_supported" if any(parts) else "contradicted"
@@ -171,6 +171,28 @@ def _period(p: Params, data: Data, ctx: Context, as_of: date) -> Finding:
               f"{p.cumulative_bp} bp" if p.cumulative_bp is not None else ""]  # fmt: skip
     return Finding(verdict, f"{text}; the claim says {' and '.join(w for w in wanted if w)}.",
                    stated, observed, date_range=rng)  # fmt: skip
+
+
+def _decisions_in(upper: pd.Series, first: date, last: date, rel: str) -> pd.DataFrame:
+    """Scheduled decisions from ``first`` to ``last`` and the unscheduled moves decided then
+    (a change effective on day d with no scheduled meeting in the three days before: decided
+    the day before d), in date order, with a ``scheduled`` flag."""
+    from analysis.stats.policy import fomc_meetings, rate_changes
+
+    calendar = fomc_meetings()
+    inside = calendar[(calendar >= pd.Timestamp(first)) & (calendar <= pd.Timestamp(last))]
+    table = decisions(upper, inside).assign(scheduled=True)
+    if len(table) < len(inside):
+        raise ValueError(f"{rel} does not reach the days after every meeting of the period")
+    moves = rate_changes(upper)
+    moves = moves[moves["meeting"].isna()].copy()
+    moves["meeting"] = moves["effective"] - pd.Timedelta(days=1)
+    moves = moves[
+        (moves["meeting"] >= pd.Timestamp(first)) & (moves["meeting"] <= pd.Timestamp(last))
+    ]
+    moves["action"] = ["cut" if bp < 0 else "hike" for bp in moves["change_bp"]]
+    extra = moves[["meeting", "change_bp", "action"]].assign(scheduled=False)
+    return pd.concat([table, extra]).sort_values("meeting", ignore_index=True)
 
 
 def _did(action: str, bp: int) -> str:

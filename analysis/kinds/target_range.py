@@ -38,12 +38,22 @@ class Params(ParamsBase):
     decides=("the policy target range on a date"),
 )
 def check(claim: Claim, p: Params, data: Data, ctx: Context) -> Finding:
+    """The range on the date; on an FOMC decision day, the range announced that day (FRED
+    records it from the next day, read up to three days on, never past the evaluation date)."""
+    from analysis.stats.policy import fomc_meetings
+
     lower = data.series(p.lower).loc[: pd.Timestamp(p.date)]
     upper = data.series(p.upper).loc[: pd.Timestamp(p.date)]
     require_through(upper, p.date, p.upper, ctx)
     if lower.empty or upper.empty:
         raise ValueError(f"no target-range observation on or before {p.date}")
     lo, hi, day = float(lower.iloc[-1]), float(upper.iloc[-1]), upper.index[-1]
+    if pd.Timestamp(p.date) in fomc_meetings():
+        after = pd.Timestamp(p.date) + pd.Timedelta(days=1)
+        new_lo = data.announced(p.lower, by=p.date).loc[after:]
+        new_hi = data.announced(p.upper, by=p.date).loc[after:]
+        if len(new_lo) and len(new_hi):  # the decision of that day, in force from the next
+            lo, hi = float(new_lo.iloc[0]), float(new_hi.iloc[0])
     stated = {"lower": p.stated_lower, "upper": p.stated_upper}
     observed = {"lower": lo, "upper": hi, "date": iso(day)}
     rng = f"{lo:.2f}%-{hi:.2f}%"

@@ -30,10 +30,12 @@ from analysis.kinds.params import ParamsBase
 Unit = Literal["percent", "points", "bp", "level", "multiple"]
 _NUMBER = re.compile(
     r"^\s*(?P<sign>[+-])?\s*(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*"
-    r"(?P<unit>%|percent|pp|points?|bp|bps|basis points?|x)?\s*$",
+    r"(?P<unit>%|percent|percentage points?|pp|points?|bp|bps|basis points?|x)?\s*$",
     re.IGNORECASE,
 )
-_UNITS = {"%": "percent", "percent": "percent", "pp": "points", "point": "points",
+# "pp" and "percentage points" are differences of percents: the unit is percent
+_UNITS = {"%": "percent", "percent": "percent", "pp": "percent", "percentage point": "percent",
+          "percentage points": "percent", "point": "points",
           "points": "points", "bp": "bp", "bps": "bp", "basis point": "bp",
           "basis points": "bp", "x": "multiple"}  # fmt: skip
 
@@ -84,6 +86,7 @@ TOLERANCE_WORDS: dict[str, tuple[str, str]] = {
     "less than": ("< v", "less than, under, below"),
     "at most": ("<= v", "at most, up to, no more than, as much as (a threshold: exact)"),
 }
+_ONE_SIDED = ("nearly", "just shy of", "more than", "at least", "less than", "at most")
 Op = Literal[
     "exactly", "about", "nearly", "just shy of", "more than", "at least", "less than",
     "at most", "between", "up", "down",
@@ -124,7 +127,17 @@ class Comparison(ParamsBase):
         return None if self.value is None else Stated.parse(self.value)
 
     def interval(self) -> tuple[float, float, bool, bool]:
-        """``(low, high, low_open, high_open)`` that the observed value must fall in."""
+        """``(low, high, low_open, high_open)`` that the observed value must fall in.
+
+        The one-sided words speak of a size: for a negative stated value (a fall, a loss) they
+        apply to the size of the fall ("nearly -20%" is a fall of 18-20%, "more than -8%" a
+        fall of more than 8%), so the interval is the mirror of the one for ``-v``.
+        """
+        s = self.stated
+        if s is not None and s.value < 0 and self.op in _ONE_SIDED and self.tolerance is None:
+            mirror = self.model_copy(update={"value": s.text.replace("-", "", 1)})
+            low, high, low_open, high_open = mirror.interval()
+            return -high, -low, high_open, low_open
         inf = float("inf")
         if self.op == "up":
             return 0.0, inf, True, False
