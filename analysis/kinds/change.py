@@ -123,16 +123,22 @@ def check(claim: Claim, p: Params, data: Data, ctx: Context) -> Finding:
         f"({p.period.words()}), against {p.compare.words()}"
     )
     low, high, _, _ = p.compare.interval()
-    accepted = "" if p.compare.op in ("up", "down") else f" (accepted: {_range(low, high)})"
+    shown = digits + 1
+    accepted = "" if p.compare.op in ("up", "down") else f" (accepted: {_range(low, high, shown)})"
     stated = {"compare": p.compare.words(), "period": p.period.words()}
     return Finding(
         verdict, f"{text}{accepted}.", stated, observed, date_range=(iso(start), iso(end))
     )
 
 
-def _range(low: float, high: float) -> str:
+def _range(low: float, high: float, digits: int) -> str:
+    """'1.45 to 1.55', 'from 8', 'up to 3' with the digits the stated number needs."""
+
+    def fmt(x: float) -> str:
+        return f"{x:,.{digits}f}".rstrip("0").rstrip(".")
+
     if low == float("-inf"):
-        return f"up to {high:g}"
+        return f"up to {fmt(high)}"
     if high == float("inf"):
-        return f"from {low:g}"
-    return f"{low:g} to {high:g}"
+        return f"from {fmt(low)}"
+    return f"{fmt(low)} to {fmt(high)}"
