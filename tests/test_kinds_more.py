@@ -168,3 +168,24 @@ def test_a_streak_of_beating_another_series(tmp_path):
     r = check_one(tmp_path, "streak", broken, ["prices/X.csv", "prices/Y.csv"],
                   as_of="2025-06-06")  # fmt: skip
     assert r.verdict == "contradicted" and r.observed["length"] == 0
+
+
+def test_the_best_day_and_month_since(tmp_path):
+    closes = {"2019-12-31": 100.0, "2020-01-02": 103.0, "2020-01-31": 104.0, "2020-02-03": 105.0,
+              "2020-02-28": 99.0, "2020-03-02": 101.0, "2020-03-31": 112.0}  # fmt: skip
+    snap = snap_with(tmp_path, closes)
+    day = {"series": "prices/X.csv", "period": {"session": "2020-03-31"}, "rank": "best",
+           "since": 2020}  # fmt: skip
+    r = check_one(snap, "period_rank", day, DATA, as_of="2020-03-31")
+    # +10.9% on 2020-03-31: no earlier day as good in all the data (from 2019-12-31)
+    assert r.verdict == "partly_supported" and "none since 2020-01-02" in r.summary
+    late = snap_with(tmp_path / "late", {d: c for d, c in closes.items() if d >= "2020-02-03"})
+    r = check_one(late, "period_rank", day, DATA, as_of="2020-03-31")
+    assert r.verdict == "inconclusive" and "within 2020: cannot tell" in r.summary
+    month = {**day, "period": {"month": "2020-03"}}
+    r = check_one(snap, "period_rank", month, DATA, as_of="2020-03-31")
+    assert r.observed["change"] == pytest.approx(100 * (112 / 99 - 1), abs=1e-3)
+    assert r.verdict == "partly_supported"  # the best month in all the data
+    worst = {**month, "period": {"month": "2020-02"}, "rank": "worst"}
+    r = check_one(snap, "period_rank", worst, DATA, as_of="2020-02-29")
+    assert r.verdict == "partly_supported" and r.observed["change"] == pytest.approx(-4.8077, 1e-3)
