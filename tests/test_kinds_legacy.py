@@ -40,3 +40,16 @@ def test_a_fred_series_needs_no_column(tmp_path):
               "tolerance": 0.005}  # fmt: skip
     r = check_one(tmp_path, "level_on_date", params, ["fred/DGS10.csv"])
     assert r.verdict == "supported"
+
+
+def test_a_spread_with_too_little_history_for_its_percentile_is_still_decided(tmp_path):
+    days = pd.bdate_range("2025-11-03", "2025-12-31")
+    write_prices(tmp_path / "snap", "A", {f"{d:%Y-%m-%d}": 100 + 0.5 * i
+                                          for i, d in enumerate(days)})  # fmt: skip
+    write_prices(tmp_path / "snap", "B", {f"{d:%Y-%m-%d}": 100.0 for d in days})
+    params = {"series": "prices/A.csv", "benchmark": "prices/B.csv", "end": "2025-12-31",
+              "days": 21, "tolerance": 0.005}  # fmt: skip
+    r = check_one(tmp_path, "relative_return", params, ["prices/A.csv", "prices/B.csv"],
+                  as_of="2025-12-31")  # fmt: skip
+    assert r.verdict == "supported"  # A led B by about 8.5% over the 21 sessions
+    assert "reference unavailable" in r.summary

@@ -92,3 +92,21 @@ def test_a_record_still_standing_and_one_topped_since(snap):
                        standing_as_of="2026-01-02"), DATA)  # fmt: skip
     assert topped.verdict == "contradicted"
     assert "2,590.61 on 2025-12-11 topped it" in topped.summary
+
+
+def test_a_record_close_and_intraday_high_both(tmp_path):
+    (tmp_path / "snap" / "prices").mkdir(parents=True)
+    rows = (
+        "2025-12-01,100,110,99,105\n2025-12-02,105,112,104,111\n"  # both records on 12-02
+        "2025-12-03,111,111.5,108,109\n2025-12-04,109,113,108,110\n"
+    )  # a high, no close
+    (tmp_path / "snap" / "prices" / "X.csv").write_text("Date,Open,High,Low,Close\n" + rows)
+    data = ["prices/X.csv"]
+    both = {"series": "prices/X.csv", "measure": "both", "set_in": {"session": "2025-12-02"}}
+    r = check_one(tmp_path, "record", both, data, as_of="2025-12-02")
+    assert r.verdict == "supported"
+    assert r.observed["close"]["record"] == 111 and r.observed["intraday"]["record"] == 112
+    one = check_one(tmp_path, "record", {**both, "set_in": {"session": "2025-12-04"}}, data,
+                    as_of="2025-12-04")  # fmt: skip
+    assert one.verdict == "partly_supported"  # a record high, but the close (110) is no record
+    assert "Close: X set no all-time record close" in one.summary

@@ -45,7 +45,7 @@ class Params(ParamsBase):
     """A record of ``measure`` set in ``set_in``."""
 
     series: str
-    measure: Literal["close", "intraday"] = "close"
+    measure: Literal["close", "intraday", "both"] = "close"
     set_in: Period
     level: Comparison | None = None
     lookback_years: int | None = Field(None, gt=0)
@@ -75,6 +75,8 @@ def records(levels: pd.Series, lookback_years: int | None) -> pd.Series:
 )
 def check(claim: Claim, p: Params, data: Data, ctx: Context) -> Finding:
     """The period's records against the stated level and the "first since" date."""
+    if p.measure == "both":
+        return _both(claim, p, data, ctx)
     as_of = claim.as_of or ctx.publication or ctx.until
     close = data.series(p.series)
     levels = close if p.measure == "close" else data.frame(p.series)["High"].dropna()
@@ -137,3 +139,17 @@ def _elsewhere(p: Params, found: pd.Series, span, head: str, stated: dict, rng) 
 
 def _a(word: str) -> str:
     return f"an {word}" if word[0] in "aeiou" else f"a {word}"
+
+
+def _both(claim: Claim, p: Params, data: Data, ctx: Context) -> Finding:
+    """A record close and a record intraday high: supported when both hold, contradicted when
+    neither does, partly supported otherwise; the summary gives each."""
+    close, high = (check(claim, p.model_copy(update={"measure": m}), data, ctx)
+                   for m in ("close", "intraday"))  # fmt: skip
+    verdicts = {close.verdict, high.verdict}
+    verdict = (verdicts.pop() if len(verdicts) == 1 and "partly_supported" not in verdicts
+               else "partly_supported")  # fmt: skip
+    return Finding(
+        verdict, f"Close: {close.summary} Intraday: {high.summary}", close.stated,
+        {"close": close.observed, "intraday": high.observed}, date_range=close.date_range,
+    )  # fmt: skip

@@ -81,10 +81,10 @@ def check(claim: Claim, p: Params, data: Data, ctx: Context) -> Finding:
         a, b, end=p.end, days=p.days, end_jitter=p.end_jitter, days_range=p.days_range,
         predicate=holds,
     )  # fmt: skip
-    tests = (
-        spread_percentile(a, b, days=p.days, spread=base.spread, before=base.start,  # not itself
-                          alpha=ctx.alpha),
-        spread_test(a, b, end=p.end, days=p.days, alternative="greater"),
+    tests, unavailable = _references(
+        lambda: spread_percentile(a, b, days=p.days, spread=base.spread, before=base.start,
+                                  alpha=ctx.alpha),  # the windows before this one: not itself
+        lambda: spread_test(a, b, end=p.end, days=p.days, alternative="greater"),
     )  # fmt: skip
     na, nb = series_name(p.series), series_name(p.benchmark)
     text = (
@@ -92,7 +92,7 @@ def check(claim: Claim, p: Params, data: Data, ctx: Context) -> Finding:
         f"{iso(base.start)} to {iso(base.end)} ({p.days} sessions): a spread of "
         f"{bp(base.spread)} against {want}"
     )
-    robust = (
+    robust = unavailable + (
         f"; {sens.share:.0%} of nearby windows agree (ends +-{p.end_jitter} sessions, "
         f"{p.days_range[0]}-{p.days_range[1]} sessions long)"
     )
@@ -165,3 +165,18 @@ def _verdict(a, b, p: Params, base, holds, observed: dict) -> tuple[str, str]:
     else:
         verdict = "contradicted"
     return verdict, extra
+
+
+def _references(*compute):
+    """The reference statistics that the history allows; the others are named as unavailable
+    (the claim's own verdict does not rest on them)."""
+    from analysis.errors import InsufficientDataError
+
+    done, missing = [], []
+    for make in compute:
+        try:
+            done.append(make())
+        except InsufficientDataError as exc:
+            missing.append(str(exc))
+    note = f"; reference unavailable ({'; '.join(missing)})" if missing else ""
+    return tuple(done), note
