@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from analysis.errors import RunError
+from analysis.system import process_alive
 
 MARKER = ".workbook-report"
 # errors of the disk or the folder, not of a notebook: the run stops and the old report stays
@@ -47,14 +48,6 @@ def check_out(out: Path, protected: Iterable[Path]) -> None:
             "replaces its --out folder; choose an empty or new folder"
         )
 
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
     return True
 
 
@@ -74,7 +67,7 @@ def recover(out: Path) -> list[str]:
     for path in sorted(out.parent.iterdir()):
         for kind in ("old", "run"):
             pid = _owner(path, kind, out.name)
-            if pid is None or _alive(pid) or not path.is_dir():
+            if pid is None or process_alive(pid) or not path.is_dir():
                 continue
             kept = path / out.name
             if kind == "old" and not out.exists() and (kept / MARKER).is_file():

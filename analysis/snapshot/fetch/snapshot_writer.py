@@ -50,6 +50,7 @@ from analysis.snapshot.manifest import (
     utc_now,
     write_manifest,
 )
+from analysis.system import process_alive
 
 PACKAGES = ("pandas", "requests", "tenacity", "yfinance", "workbook")
 _PARTIAL = re.compile(r"^\.(?P<name>.+)\.partial-(?P<pid>\d+)$")
@@ -88,18 +89,10 @@ def stale_partials(parent: Path) -> list[Path]:
     if parent.is_dir():
         for path in sorted(parent.iterdir()):
             match = _PARTIAL.match(path.name)
-            if match and path.is_dir() and not _alive(int(match["pid"])):
+            if match and path.is_dir() and not process_alive(int(match["pid"])):
                 found.append(path)
     return found
 
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
     return True
 
 
