@@ -95,44 +95,64 @@ def evaluate_all(
     *,
     only: list[str] | None = None,
 ) -> list[ClaimResult]:
-    """Check every claim (or those of the themes in ``only``), then adjust p-values (BH).
-
-    Claims whose check gives a decisive p-value are re-decided on the adjusted one; both the raw
-    and the adjusted p-values are kept in the results.
-    """
+    """Check every claim (or those of the themes in ``only``), then decide the tested claims
+    together (:func:`decide_family`); both raw and adjusted p-values are kept in the results."""
     ctx = replace(ctx or Context(), publication=registry.article.as_of)
-    # every claim is evaluated so that the Benjamini-Hochberg family never depends on `only`
+    # every claim is evaluated so that the family never depends on `only`
     pairs = [_evaluate(claim, snapshot, ctx) for claim in registry.claims]
-    results = [r for r, _ in pairs]
-    findings = {r.id: f for r, f in pairs}
-    adjusted = _adjusted({r.id: r.pvalue for r in results}, ctx.alpha)
-    opposite = _adjusted({i: f.pvalue_opposite for i, f in findings.items() if f}, ctx.alpha)
+    family = [c.id for c in registry.claims if get_kind(c.kind).tested]
+    decided = decide_family([r for r, _ in pairs], dict((r.id, f) for r, f in pairs), family,
+                            ctx.alpha)  # fmt: skip
+    return [r for r in decided if not only or r.theme in only]
+
+
+def decide_family(
+    results: list[ClaimResult], findings: dict[str, Finding | None], family: list[str],
+    alpha: float,
+) -> list[ClaimResult]:  # fmt: skip
+    """Directional decisions for the family of tested claims, at a false discovery rate.
+
+    The family is fixed by the claims file: every claim of a tested kind, whatever the data
+    (a claim without a test, for want of data, enters with p = 1 and is never rejected). Each
+    claim's two one-sided p-values become one two-sided p-value, ``min(1, 2 min(p_claimed,
+    p_opposite))``; Benjamini-Hochberg runs over the family, and a rejected claim takes the
+    direction of its smaller one-sided p-value: the claimed one (supported) or the opposite
+    (contradicted). Benjamini and Yekutieli (2005), "False discovery rate-adjusted multiple
+    confidence intervals for selected parameters", JASA 100(469): this keeps the directional
+    false discovery rate at ``alpha``, where two one-sided families would allow up to twice it.
+    """
+    from analysis.stats.multiple import benjamini_hochberg
+
+    two_sided = {cid: _two_sided(findings.get(cid)) for cid in family}
+    fdr = benjamini_hochberg(two_sided, alpha=alpha) if two_sided else None
     out = []
     for result in results:
-        if result.id in adjusted:
-            result = _redecide(result, findings[result.id], adjusted, opposite)
-        if not only or result.theme in only:
-            out.append(result)
+        finding = findings.get(result.id)
+        if fdr is not None and result.id in two_sided and result.pvalue is not None:
+            result = _redecide(result, finding, fdr.adjusted(result.id), alpha)
+        out.append(result)
     return out
 
 
+def _two_sided(finding: Finding | None) -> float:
+    if finding is None or finding.pvalue is None or not math.isfinite(finding.pvalue):
+        return 1.0
+    opposite = finding.pvalue_opposite
+    opposite = 1.0 if opposite is None or not math.isfinite(opposite) else opposite
+    return min(1.0, 2 * min(finding.pvalue, opposite))
+
+
 def _redecide(
-    result: ClaimResult, finding: Finding | None, adjusted: dict, opposite: dict
+    result: ClaimResult, finding: Finding | None, adjusted: float, alpha: float
 ) -> ClaimResult:
-    """The verdict decided on the adjusted p-values (one family per direction)."""
+    """The verdict on the family-adjusted two-sided p-value and the direction it points to."""
     if finding is not None and finding.decide is not None:
-        verdict, summary = finding.decide(adjusted[result.id], opposite.get(result.id))
+        opposite = finding.pvalue_opposite
+        claimed_side = opposite is None or finding.pvalue <= opposite
+        if adjusted < alpha and not claimed_side:
+            verdict, summary = finding.decide(1.0, adjusted)  # rejected, the other way
+        else:
+            verdict, summary = finding.decide(adjusted, None)
         notes = result.summary[len(finding.summary) :]  # e.g. "(a proxy stands in ...)"
         result = replace(result, verdict=verdict, summary=summary + notes)
-    return replace(result, pvalue_adjusted=adjusted[result.id])
-
-
-def _adjusted(pvalues: dict[str, float | None], alpha: float) -> dict[str, float]:
-    """Benjamini-Hochberg adjusted p-values of the finite ones, by claim id."""
-    from analysis.stats.multiple import benjamini_hochberg
-
-    finite = {k: p for k, p in pvalues.items() if p is not None and math.isfinite(p)}
-    if not finite:
-        return {}
-    fdr = benjamini_hochberg(finite, alpha=alpha)
-    return {k: fdr.adjusted(k) for k in finite}
+    return replace(result, pvalue_adjusted=adjusted)

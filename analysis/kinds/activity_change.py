@@ -38,6 +38,7 @@ class Params(ParamsBase):
     decides=(
         "event counts in a recent period against a baseline (exact test for two Poisson rates)"
     ),
+    tested=True,
 )
 def check(claim: Claim, p: Params, data: Data, ctx: Context) -> Finding:
     """Decisive test: the exact conditional test that the recent rate per period is higher."""

@@ -43,6 +43,7 @@ class Params(ParamsBase):
         "the growth differential's trend (HAC), sigma convergence, Engle-Granger "
         "cointegration of log EPS"
     ),
+    tested=True,
 )
 def check(claim: Claim, p: Params, data: Data, ctx: Context) -> Finding:
     """Decisive test: the absolute growth differential trends down (HAC slope, one-sided) over

@@ -46,6 +46,7 @@ class Params(ParamsBase):
         "difference (one regression with an interaction, HAC errors, the market's own move "
         "controlled for)"
     ),
+    tested=True,
 )
 def check(claim: Claim, p: Params, data: Data, ctx: Context) -> Finding:
     """Decisive test: the one-sided p-value of the expectation, from one stacked regression with

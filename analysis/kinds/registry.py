@@ -36,6 +36,7 @@ class Kind:
     check: CheckFunction
     chart: str
     decides: str
+    tested: bool = False  # decided by a test, with the claims file's other tested claims
 
     def draw(self, claim, result, snapshot, *, ax=None):
         """Draw the kind's chart for ``claim`` (matplotlib is imported only here)."""
@@ -47,15 +48,17 @@ KINDS: dict[str, Kind] = {}
 
 
 def register(
-    name: str, params: type[ParamsBase], *, chart: str, decides: str
+    name: str, params: type[ParamsBase], *, chart: str, decides: str, tested: bool = False
 ) -> Callable[[CheckFunction], CheckFunction]:
     """Register the decorated check as the kind ``name``, with its parameter model, chart and
-    reference text. A name registered twice is a programming error."""
+    reference text; ``tested`` kinds are decided by a statistical test, together with the
+    other tested claims of the file (:func:`analysis.checks.evaluate.decide_family`). A name
+    registered twice is a programming error."""
 
     def wrap(check: CheckFunction) -> CheckFunction:
         if name in KINDS:
             raise ValueError(f"check kind {name!r} is registered twice")
-        KINDS[name] = Kind(name, params, check, chart, decides)
+        KINDS[name] = Kind(name, params, check, chart, decides, tested)
         return check
 
     return wrap

@@ -46,6 +46,7 @@ class Params(ParamsBase):
         "block bootstrap), mean reversion (ADF, KPSS, AR(1) half-life), predictive power for "
         "later relative returns (overlapping horizons, HAC)"
     ),
+    tested=True,
 )
 def check(claim: Claim, p: Params, data: Data, ctx: Context) -> Finding:
     """Decisive test: the current log ratio below its long-run mean (one-sided, from the HAC

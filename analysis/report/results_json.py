@@ -41,7 +41,8 @@ def results_document(
         "evaluated_until": until,
         "generated_at": utc_now().isoformat(),
         "alpha": alpha,
-        "multiple_testing": "Benjamini-Hochberg across the run's decisive p-values; "
+        "multiple_testing": "directional Benjamini-Hochberg (Benjamini and Yekutieli 2005) over "
+        "the claims file's tested claims, on two-sided p-values; "
         "verdicts decided on the adjusted ones",
         "counts": {v: sum(r.verdict == v for r in results) for v in VERDICTS},
         "claims": [r.to_dict() for r in results],
