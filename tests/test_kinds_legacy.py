@@ -53,3 +53,18 @@ def test_a_spread_with_too_little_history_for_its_percentile_is_still_decided(tm
                   as_of="2025-12-31")  # fmt: skip
     assert r.verdict == "supported"  # A led B by about 8.5% over the 21 sessions
     assert "reference unavailable" in r.summary
+
+
+def test_the_percentile_tail_is_the_claims_direction_not_the_datas(tmp_path):
+    days = pd.bdate_range("2024-01-01", "2025-12-31")
+    rng = __import__("numpy").random.default_rng(3)
+    a = 100 * (1 + rng.normal(0, 0.01, len(days))).cumprod()
+    write_prices(tmp_path / "snap", "A", {f"{d:%Y-%m-%d}": v for d, v in zip(days, a, strict=True)})
+    write_prices(tmp_path / "snap", "B", {f"{d:%Y-%m-%d}": 100.0 for d in days})
+    params = {"series": "prices/A.csv", "benchmark": "prices/B.csv", "end": "2025-12-31",
+              "days": 21, "tolerance": 0.0}  # fmt: skip
+    r = check_one(tmp_path, "relative_return", params, ["prices/A.csv", "prices/B.csv"],
+                  as_of="2025-12-31")  # fmt: skip
+    (percentile,) = [t for t in r.tests if t.name.startswith("Percentile of")]
+    # "A outpaced B": the upper tail, whatever the sign of the observed spread
+    assert percentile.details["tail"] == "upper"

@@ -81,9 +81,11 @@ def check(claim: Claim, p: Params, data: Data, ctx: Context) -> Finding:
         a, b, end=p.end, days=p.days, end_jitter=p.end_jitter, days_range=p.days_range,
         predicate=holds,
     )  # fmt: skip
+    # the tail is the claim's: a lead ("outpaced", a positive spread) or a lag, never the data's
+    tail = "lower" if p.stated_spread is not None and p.stated_spread < 0 else "upper"
     tests, unavailable = _references(
         lambda: spread_percentile(a, b, days=p.days, spread=base.spread, before=base.start,
-                                  alpha=ctx.alpha),  # the windows before this one: not itself
+                                  tail=tail, alpha=ctx.alpha),  # earlier windows: not itself
         lambda: spread_test(a, b, end=p.end, days=p.days, alternative="greater"),
     )  # fmt: skip
     na, nb = series_name(p.series), series_name(p.benchmark)
