@@ -110,3 +110,11 @@ def test_a_record_close_and_intraday_high_both(tmp_path):
                     as_of="2025-12-04")  # fmt: skip
     assert one.verdict == "partly_supported"  # a record high, but the close (110) is no record
     assert "Close: X set no all-time record close" in one.summary
+
+
+def test_a_stale_value_is_not_evidence_about_the_claims_date(tmp_path):
+    # a gap in the data: nothing between 2025-11-28 and 2026-01-05
+    write_prices(tmp_path / "snap", "^RUT", {"2025-11-28": 2500.0, "2026-01-05": 2508.22})
+    r = check_one(tmp_path, "level", level("2,500", day="2025-12-31"), DATA, as_of="2026-01-05")
+    assert r.verdict == "needs_data"  # the newest close on or before 12-31 is a month old
+    assert "within 7 days of 2025-12-31; the newest is from 2025-11-28" in r.summary

@@ -198,6 +198,25 @@ def pct(x: float, digits: int = 1) -> str:
     return f"{100 * x:.{digits}f}%"
 
 
+def latest(series: pd.Series, day, rel: str, *, max_age_days: int) -> tuple[float, pd.Timestamp]:
+    """The value on ``day`` or the last one before it, no older than ``max_age_days``.
+
+    A value older than that is not evidence about ``day``: it raises :class:`MissingData`
+    naming the file, the series and the newest value's date (the claim is ``needs_data``).
+    """
+    upto = series.loc[: pd.Timestamp(day)]
+    if upto.empty:
+        raise MissingData(rel, f"{series.name or 'a value'} on or before {iso(day)}")
+    when = upto.index[-1]
+    if (pd.Timestamp(day) - when).days > max_age_days:
+        raise MissingData(
+            rel,
+            f"{series.name or 'a value'} within {max_age_days} days of {iso(day)}; the newest "
+            f"is from {iso(when)}",
+        )
+    return float(upto.iloc[-1]), when
+
+
 def bp(x: float) -> str:
     """A fraction as signed basis points: ``0.0251 -> '+251 bp'``."""
     return f"{10_000 * x:+,.0f} bp"

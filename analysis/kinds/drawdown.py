@@ -53,7 +53,7 @@ def check(claim: Claim, p: Params, data: Data, ctx: Context) -> Finding:
     """Supported when the drawdown satisfies the comparison, else contradicted."""
     series = data.series(p.series, p.column)
     require_through(series, p.date, p.series, ctx)
-    value, when, note = value_on(series, p.date)
+    value, when, note = value_on(series, p.date, p.series)
     history = series.loc[:when]
     if p.lookback_years is not None:
         history = history.loc[when - pd.DateOffset(years=p.lookback_years) :]

@@ -22,7 +22,15 @@ from typing import TYPE_CHECKING, Literal
 
 import pandas as pd
 
-from analysis.checks.base import Context, Data, Finding, iso, require_through, series_name
+from analysis.checks.base import (
+    Context,
+    Data,
+    Finding,
+    iso,
+    latest,
+    require_through,
+    series_name,
+)
 from analysis.kinds.params import ParamsBase
 from analysis.kinds.registry import register
 from analysis.kinds.vocabulary import Comparison
@@ -42,14 +50,14 @@ class Params(ParamsBase):
     compare: Comparison
 
 
-def value_on(series: pd.Series, day: date) -> tuple[float, pd.Timestamp, str]:
-    """The value on ``day``, else on the last session before it, with a note saying which."""
-    upto = series.loc[: pd.Timestamp(day)]
-    if upto.empty:
-        raise ValueError(f"no value on or before {iso(day)}")
-    when = upto.index[-1]
+def value_on(
+    series: pd.Series, day: date, rel: str = "", *, max_age_days: int = 7
+) -> tuple[float, pd.Timestamp, str]:
+    """The value on ``day``, else on the last session before it (no older than
+    ``max_age_days``: :func:`~analysis.checks.base.latest`), with a note saying which."""
+    value, when = latest(series, day, rel, max_age_days=max_age_days)
     note = "" if when == pd.Timestamp(day) else f" ({iso(day)} is no session: the last before it)"
-    return float(upto.iloc[-1]), when, note
+    return value, when, note
 
 
 @register(
@@ -66,12 +74,12 @@ def check(claim: Claim, p: Params, data: Data, ctx: Context) -> Finding:
     """Supported when the value satisfies the comparison, else contradicted."""
     series = data.series(p.series, p.column)
     require_through(series, p.date, p.series, ctx)
-    value, when, note = value_on(series, p.date)
+    value, when, note = value_on(series, p.date, p.series)
     name = series_name(p.series)
     if p.minus is not None:
         other = data.series(p.minus)
         require_through(other, p.date, p.minus, ctx)
-        value -= value_on(other.loc[:when], when)[0]
+        value -= value_on(other.loc[:when], when, p.minus)[0]
         name = f"{name} minus {series_name(p.minus)}"
     if p.unit == "bp":
         value *= 100

@@ -81,8 +81,7 @@ def check(claim: Claim, p: Params, data: Data, ctx: Context) -> Finding:
         a, b, end=p.end, days=p.days, end_jitter=p.end_jitter, days_range=p.days_range,
         predicate=holds,
     )  # fmt: skip
-    # the tail is the claim's: a lead ("outpaced", a positive spread) or a lag, never the data's
-    tail = "lower" if p.stated_spread is not None and p.stated_spread < 0 else "upper"
+    tail = "lower" if p.stated_spread is not None and p.stated_spread < 0 else "upper"  # claim's
     tests, unavailable = _references(
         lambda: spread_percentile(a, b, days=p.days, spread=base.spread, before=base.start,
                                   tail=tail, alpha=ctx.alpha),  # earlier windows: not itself

@@ -45,7 +45,7 @@ def check(claim: Claim, p: Params, data: Data, ctx: Context) -> Finding:
     """Supported when the implied move satisfies the comparison, else contradicted."""
     series = data.series(p.series, p.column)
     require_through(series, p.date, p.series, ctx)
-    close, when, note = value_on(series, p.date)
+    close, when, note = value_on(series, p.date, p.series)
     target = Stated.parse(p.target).value
     move = 100 * (target / close - 1)
     verdict = "supported" if p.compare.holds(move) else "contradicted"

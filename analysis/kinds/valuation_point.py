@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-import pandas as pd
 from pydantic import Field
 
 from analysis.checks.base import (
@@ -13,6 +12,7 @@ from analysis.checks.base import (
     Data,
     Finding,
     iso,
+    latest,
 )
 from analysis.kinds.params import ParamsBase
 from analysis.kinds.registry import register
@@ -31,6 +31,7 @@ class Params(ParamsBase):
     stated_small: float
     stated_large: float
     tolerance: float = Field(ge=0, description="absolute, in multiples (1.0 for +-1x)")
+    max_age_days: int = Field(45, ge=0, description="an older value is not evidence: needs_data")
 
 
 @register(
@@ -42,8 +43,8 @@ class Params(ParamsBase):
 def check(claim: Claim, p: Params, data: Data, ctx: Context) -> Finding:
     from analysis.stats.valuation import gap_from_points
 
-    small, d1 = _level(data.series(p.file, p.small), p.date)
-    large, d2 = _level(data.series(p.file, p.large), p.date)
+    small, d1 = latest(data.series(p.file, p.small), p.date, p.file, max_age_days=p.max_age_days)
+    large, d2 = latest(data.series(p.file, p.large), p.date, p.file, max_age_days=p.max_age_days)
     ok = [abs(small - p.stated_small) <= p.tolerance, abs(large - p.stated_large) <= p.tolerance]
     gap = gap_from_points(small, large)
     stated_gap = gap_from_points(p.stated_small, p.stated_large)
@@ -65,10 +66,3 @@ def check(claim: Claim, p: Params, data: Data, ctx: Context) -> Finding:
         {"small": small, "large": large, "discount_pct": round(gap.discount_pct, 2)},
         date_range=(iso(min(d1, d2)), iso(max(d1, d2))),
     )
-
-
-def _level(s: pd.Series, day) -> tuple[float, pd.Timestamp]:
-    before = s.loc[: pd.Timestamp(day)]
-    if before.empty:
-        raise ValueError(f"{s.name} has no value on or before {iso(day)}")
-    return float(before.iloc[-1]), before.index[-1]
