@@ -24,8 +24,10 @@ from statsmodels.tsa.stattools import adfuller, kpss
 from analysis.errors import InsufficientDataError
 from analysis.stats._common import newey_west_lags
 from analysis.stats.hac import hac_ols
+from analysis.stats.history import long_run_mean, percentile_vs_history
 from analysis.stats.reversion import gap_predicts_returns, half_life, mean_reversion
 from analysis.stats.valuation import gap_from_points, gap_vs_history, relative_percentile
+from tests.kindtools import check_one
 
 MONTHS = pd.date_range("2005-01-31", periods=300, freq="ME")
 LEVEL = 0.85  # long-run small/large P/E ratio of the simulations
@@ -380,3 +382,123 @@ def test_gap_predicts_returns_is_calibrated():
     print(f"gap_predicts_returns (Hodrick 1B) size {size:.3f}, power {power:.3f}")
     assert 0.03 <= size <= 0.08
     assert power >= 0.80
+
+
+# ---------------------------------------------------------------- percentile, AR bootstrap
+# (calibration on persistent ratios: tests/test_stats_valuation_calibration.py, marked slow)
+def test_percentile_vs_history_checks_its_input(ratio):
+    with pytest.raises(InsufficientDataError, match="ratio needs at least 12 observations, got 11"):
+        percentile_vs_history(as_ratio(0.01 * np.arange(11)))
+    with pytest.raises(ValueError, match=r"The value for `side` must be one of .*'high'"):
+        percentile_vs_history(ratio, side="cheap")
+    with pytest.raises(ValueError, match="n_boot must be an integer >= 99, got 10"):
+        percentile_vs_history(ratio, n_boot=10)
+    with pytest.raises(ValueError, match="order must be an integer >= 1, got 0"):
+        percentile_vs_history(ratio, order=0)
+    with pytest.raises(ValueError, match="order must be below n/3 = 10, got 10"):
+        percentile_vs_history(ratio.iloc[:30], order=10)
+    with pytest.raises(ValueError, match="ratio is constant"):
+        percentile_vs_history(as_ratio(np.zeros(40)))
+    with pytest.raises(ValueError, match="ratio is constant"):
+        long_run_mean(as_ratio(np.zeros(40)))
+
+
+def test_percentile_vs_history_known_answers(ratio):
+    result = percentile_vs_history(ratio)
+    logs = np.log(ratio.to_numpy())
+    assert result.estimate == pytest.approx(100 * np.mean(logs[:-1] <= logs[-1]))
+    assert result.details["n_earlier"] == 239 and result.nobs == 240
+    assert result.pvalue == result.details["pvalue_low"]
+    assert 0 < result.pvalue <= 1 and 0 < result.details["pvalue_high"] <= 1
+    assert 0 <= result.ci[0] <= result.ci[1] <= 100
+    assert result == percentile_vs_history(ratio)  # the default seed is fixed: same p-value
+    assert result.details["seed"] == 0 and result.details["n_boot"] == 999
+    assert "cheap" in result.alternative_hypothesis
+    json.dumps(result.to_dict())
+    # Kilian's correction raises the downward-biased OLS coefficient of an AR(1)
+    one = percentile_vs_history(ratio, order=1)
+    assert one.details["phi_bias_corrected"][0] > one.details["phi_ols"][0]
+    # a stated number is ranked among all observations
+    cheap = percentile_vs_history(ratio, current=float(ratio.min()) * 0.8)
+    assert cheap.estimate == 0 and cheap.details["n_earlier"] == 240
+    assert cheap.pvalue < 0.01 and cheap.details["pvalue_high"] > 0.5
+    dear = percentile_vs_history(ratio, current=float(ratio.max()) * 1.25, side="high")
+    assert dear.estimate == 100 and dear.pvalue < 0.01 and dear.details["pvalue_low"] > 0.5
+
+
+def test_percentile_vs_history_on_a_short_annual_history():
+    # 17 annual points of a persistent ratio, today the 2nd lowest: the data cannot tell
+    x = ar1(3, 1, 17, 0.8, sd=0.1)[0]
+    x[-1] = np.sort(x[:-1])[1]  # ties with the 2nd lowest earlier value: 2 of 16 at or below
+    years = pd.Series(np.exp(x), index=pd.date_range("2008-12-31", periods=17, freq="YE"))
+    result = percentile_vs_history(years)
+    assert result.details["ar_order"] == 1 and result.details["n_earlier"] == 16
+    assert result.estimate == pytest.approx(100 * 2 / 16)
+    assert result.pvalue > 0.05 and result.details["pvalue_high"] > 0.05
+    mean = long_run_mean(years)
+    assert mean.details["very_wide"] and "cannot tell" in mean.details["reading"]
+
+
+def test_long_run_mean_interval(ratio):
+    noise = pd.Series(
+        np.exp(np.random.default_rng(2).normal(0, 0.05, 240)), index=MONTHS[:240]
+    )  # i.i.d.: the interval is close to mean -/+ 1.96 sd / sqrt(n)
+    result = long_run_mean(noise)
+    logs = np.log(noise.to_numpy())
+    assert result.estimate == pytest.approx(logs.mean())
+    half = 1.96 * logs.std(ddof=1) / math.sqrt(240)
+    assert (result.ci[1] - result.ci[0]) / 2 == pytest.approx(half, rel=0.25)
+    assert not result.details["very_wide"] and math.isnan(result.pvalue)
+    lo, hi = result.details["ci_ratio"]
+    assert lo < result.details["mean_ratio"] < hi
+    persistent = long_run_mean(ratio)  # AR(1) phi 0.9: a wider interval than i.i.d. would give
+    naive = 1.96 * np.log(ratio.to_numpy()).std(ddof=1) / math.sqrt(240)
+    assert (persistent.ci[1] - persistent.ci[0]) / 2 > 2 * naive
+    json.dumps(persistent.to_dict())
+
+
+# the S&P 600 and S&P 500 year-end trailing P/E (../shared/data/real/user/sp_valuation.csv,
+# S&P Dow Jones Indices): the S&P 600's 2020 earnings were negative, so its P/E is too
+SP600 = [26.29, 43.65, 24.46, 20.16, 22.04, 26.28, 25.95, 34.16, 32.73, 30.01, 21.64,
+         33.29, -280.36, 18.88, 15.24, 20.24, 22.76]  # fmt: skip
+SP500 = [18.24, 19.61, 15.01, 13.04, 14.73, 17.22, 18.22, 20.35, 21.07, 21.47, 16.54,
+         20.56, 30.69, 22.89, 19.5, 22.34, 25.2]  # fmt: skip
+
+
+def test_valuation_gap_check_on_annual_data(tmp_path):
+    user = tmp_path / "snap" / "user"
+    user.mkdir(parents=True)
+    rows = [
+        f"{2008 + i}-12-31,{name},{v},x,test"
+        for name, values in (("sp600_pe_trailing", SP600), ("sp500_pe_trailing", SP500))
+        for i, v in enumerate(values)
+    ]
+    (user / "pe.csv").write_text("date,series,value,unit,source\n" + "\n".join(rows) + "\n")
+    params = {"file": "user/pe.csv", "small": "sp600_pe_trailing", "large": "sp500_pe_trailing",
+              "as_of": "2025-12-31"}  # fmt: skip
+    result = check_one(tmp_path, "valuation_gap", params, ["user/pe.csv"])
+    assert result.verdict == "inconclusive"
+    assert "the data cannot tell" in result.summary
+    assert "negative P/E: 2020-12-31" in result.summary
+    assert "reference unavailable" in result.summary  # ADF, KPSS, HAR gap need 36-48 points
+    assert result.observed["percentile"] == pytest.approx(100 * 2 / 15, abs=0.01)
+    assert result.tests[0].nobs == 16
+    params["as_of"] = "2012-12-31"  # five years: too few to rank, said plainly
+    short = check_one(tmp_path, "valuation_gap", params, ["user/pe.csv"])
+    assert short.verdict == "inconclusive" and short.tests == ()
+    assert short.summary.startswith("Only 5 positive small/large P/E ratio(s) from 2008-12-31")
+    assert "the data cannot tell" in short.summary
+
+
+def test_valuation_gap_check_on_the_demo(demo_snapshot):
+    from analysis.checks import evaluate
+    from analysis.claims import load_claims
+    from tests.conftest import PROJECT
+
+    claims = load_claims(PROJECT / "data" / "claims" / "russell2000_2026.yaml")
+    result = evaluate(claims.get("smallcaps_historically_cheap"), demo_snapshot)
+    assert result.verdict == "inconclusive"  # the 5th percentile is not rare for phi ~ 0.97
+    assert "unit root" not in result.summary
+    assert "percentile" in result.summary and "one-sided p" in result.summary
+    assert result.tests[0].name == "Today's percentile in its own history"
+    assert any(t.name.startswith("Current valuation gap") for t in result.tests)  # reported

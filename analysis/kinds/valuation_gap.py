@@ -1,6 +1,8 @@
-"""The ``valuation_gap`` check kind: relative valuation: percentile, the gap against its long-run
-mean (Newey-West or block bootstrap), mean reversion (ADF, KPSS, AR(1) half-life), predictive
-power for later relative returns (overlapping horizons, HAC).
+"""The ``valuation_gap`` check kind: relative valuation: today's percentile in its own history
+tested against a bias-corrected AR bootstrap (Kilian 1998), an AR-bootstrap interval for the
+long-run mean; reported alongside: the gap against the long-run mean (HAR errors), mean reversion
+(ADF, KPSS, AR(1) half-life), predictive power for later relative returns (overlapping horizons,
+HAC).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from analysis.checks.base import (
     Context,
     Data,
     Finding,
+    directional,
     iso,
 )
 from analysis.kinds.params import ParamsBase
@@ -42,68 +45,160 @@ class Params(ParamsBase):
     Params,
     chart="plot_user_series",
     decides=(
-        "relative valuation: percentile, the gap against its long-run mean (Newey-West or "
-        "block bootstrap), mean reversion (ADF, KPSS, AR(1) half-life), predictive power for "
-        "later relative returns (overlapping horizons, HAC)"
+        "relative valuation: today's percentile in its own history against a bias-corrected "
+        "AR bootstrap (Kilian 1998), with an interval for the long-run mean; the gap against "
+        "the mean (HAR), mean reversion (ADF, KPSS, AR(1) half-life) and predictive power for "
+        "later relative returns are reported alongside"
     ),
     tested=True,
 )
 def check(claim: Claim, p: Params, data: Data, ctx: Context) -> Finding:
-    """Decisive test: the current log ratio below its long-run mean (one-sided, from the HAC
-    test of the gap: equal-weighted cosine errors, better calibrated than Newey-West on
-    persistent ratios); the percentile, mean reversion and predictive regression are shown
-    alongside. On ratios as persistent as real P/E ratios (phi near 0.95) the p-value is
-    optimistic: the test over-rejects there (see tests/test_stats_valuation.py)."""
-    from analysis.stats.reversion import gap_predicts_returns, mean_reversion
-    from analysis.stats.valuation import gap_vs_history, relative_percentile
+    """Decisive test: today's percentile in the ratio's own history, one-sided, against the
+    null distribution of that percentile under a bias-corrected AR(p) bootstrap of the log
+    ratio (``percentile_vs_history``). Supported when it is unusually low, contradicted when
+    the opposite test finds it unusually high, inconclusive otherwise (the usual outcome on a
+    short or very persistent history: the data cannot tell). The test of the gap against the
+    long-run mean is reported, not decisive: on a persistent ratio it rejects far too often
+    (its null, "the mean equals today's value", is false almost surely). Works from 12
+    observations (annual data); the reference statistics that need more are named as
+    unavailable. Non-positive ratios (a negative P/E) are dropped and named."""
+    from analysis.stats.history import long_run_mean, percentile_vs_history
 
     ratio = (data.series(p.file, p.small) / data.series(p.file, p.large)).dropna()
     ratio = ratio.loc[: pd.Timestamp(p.as_of)]
-    ratio.name = "small/large forward P/E"
-    pctile = relative_percentile(ratio)
-    gap = gap_vs_history(ratio, method="hac")
-    reversion = mean_reversion(ratio, alpha=ctx.alpha)
-    tests = [pctile, gap, reversion.adf, reversion.kpss]
-    if p.returns_small and p.returns_large:
-        rel = _monthly_relative_returns(data, p.returns_small, p.returns_large)
-        monthly = ratio.resample("ME").last().dropna()
-        if len(rel.index.intersection(monthly.index)) >= 36 + p.horizon_months:
-            tests.append(gap_predicts_returns(monthly, rel, horizon=p.horizon_months))
-    below = gap.estimate < 0
-    p_one = gap.pvalue / 2 if below else 1 - gap.pvalue / 2
-    now = float(ratio.iloc[-1])
-    head = (
-        f"On {iso(ratio.index[-1])} small caps traded at {now:.2f} times the large-cap "
-        f"multiple, the {pctile.estimate:.0f}th percentile since {iso(ratio.index[0])}; "
-        f"{abs(gap.estimate):.2f} log points {'below' if below else 'above'} the long-run mean"
-        f"; ADF and KPSS read the ratio as {reversion.interpretation} (AR(1) half-life "
-        f"{reversion.half_life:.0f} {reversion.unit})"
-    )
-
-    def decide(p_adj: float, p_opp: float | None):
-        tail = f" (one-sided p {p_one:.3g}, adjusted {p_adj:.3g})"
-        if not below:
-            return "contradicted", head + ": not cheaper than usual" + tail + "."
-        if p_adj < ctx.alpha:
-            return "supported", head + ": cheap against history" + tail + "."
-        return "inconclusive", head + ": below the mean, but not significantly" + tail + "."
-
-    verdict, summary = decide(p_one, None)
+    bad = ratio[ratio <= 0]
+    ratio = ratio[ratio > 0]
+    ratio.name = "small/large P/E"
+    if len(ratio) < MINIMUM:
+        return _too_short(ratio, bad)
+    test = percentile_vs_history(ratio, side="low", alpha=ctx.alpha)
+    mean = long_run_mean(ratio, alpha=ctx.alpha)
+    refs, missing = _references(ratio, p, data, ctx)
+    p_low, p_high = test.pvalue, test.details["pvalue_high"]
+    head = _head(ratio, bad, test, mean, missing)
+    words = {
+        "supported": "unusually low in its own history, cheap",
+        "contradicted": "unusually high in its own history, not cheap",
+        "inconclusive": (
+            "the data cannot tell whether that is unusually low for so persistent a ratio"
+        ),
+    }
+    decide = directional(head, p_low, ctx.alpha, words)
+    verdict, summary = decide(p_low, p_high)
+    observed, tests = _observed(ratio, test, mean, refs)
     return Finding(
         verdict,
         summary,
         "historically cheap",
-        {
-            "ratio": round(now, 4),
-            "percentile": round(pctile.estimate, 2),
-            "log_gap": round(gap.estimate, 4),
-            "half_life": reversion.half_life,
-        },
-        tuple(tests),
+        observed,
+        tests,
         (iso(ratio.index[0]), iso(ratio.index[-1])),
-        pvalue=p_one,
+        pvalue=p_low,
         decide=decide,
+        pvalue_opposite=p_high,
     )
+
+
+def _head(ratio: pd.Series, bad: pd.Series, test, mean, missing: list[str]) -> str:
+    """The finding's numbers: the percentile and its interval, the long-run mean and its
+    interval, the persistence, and what was dropped or is unavailable."""
+    now = float(ratio.iloc[-1])
+    lo, hi = test.ci
+    m_lo, m_hi = mean.details["ci_ratio"]
+    wide = ", too wide to say where the mean lies" if mean.details["very_wide"] else ""
+    head = (
+        f"On {iso(ratio.index[-1])} small caps traded at {now:.2f} times the large-cap "
+        f"multiple, at or below {test.estimate:.0f}% of the {test.details['n_earlier']} "
+        f"earlier observations since {iso(ratio.index[0])} (the percentile; "
+        f"{test.ci_level:.0%} interval for its long-run percentile {lo:.0f} to {hi:.0f}); "
+        f"long-run mean ratio {mean.details['mean_ratio']:.2f} ({mean.ci_level:.0%} interval "
+        f"{m_lo:.2f} to {m_hi:.2f}{wide}); bias-corrected AR({test.details['ar_order']}) "
+        f"persistence {test.details['persistence']:.2f}"
+    )
+    if test.details["root_capped"]:
+        head += " (largest root capped at 0.999: the fit shows no mean reversion)"
+    if len(bad):
+        days = ", ".join(iso(d) for d in bad.index)
+        head += f"; {len(bad)} non-positive ratio dropped (a negative P/E: {days})"
+    if missing:
+        head += f"; reference unavailable ({'; '.join(missing)})"
+    return head
+
+
+def _observed(ratio: pd.Series, test, mean, refs) -> tuple[dict, tuple]:
+    """The finding's observed numbers and every test it reports (the decisive one first)."""
+    now = float(ratio.iloc[-1])
+    p_low, p_high = test.pvalue, test.details["pvalue_high"]
+    reversion = next((t for t in refs if hasattr(t, "persistence")), None)
+    observed = {
+        "ratio": round(now, 4),
+        "percentile": round(test.estimate, 2),
+        "pvalue_cheap": p_low,
+        "pvalue_dear": p_high,
+        "long_run_mean_ratio": round(mean.details["mean_ratio"], 4),
+        "long_run_mean_ci": [round(v, 4) for v in mean.details["ci_ratio"]],
+        "persistence": test.details["persistence"],
+    }
+    if reversion is not None:
+        observed["half_life"] = reversion.persistence.half_life
+        observed["mean_reversion"] = reversion.interpretation
+    tests = [test, mean]
+    for ref in refs:
+        if ref is reversion:
+            tests.extend([ref.adf, ref.dfgls, ref.kpss, ref.persistence.ar1])
+        else:
+            tests.append(ref)
+    return observed, tuple(tests)
+
+
+MINIMUM = 12  # observations percentile_vs_history needs
+
+
+def _too_short(ratio: pd.Series, bad: pd.Series) -> Finding:
+    """Inconclusive, plainly: too few observations to rank today against its own history."""
+    span = f" from {iso(ratio.index[0])} to {iso(ratio.index[-1])}" if len(ratio) else ""
+    dropped = f" ({len(bad)} non-positive ratio dropped: a negative P/E)" if len(bad) else ""
+    summary = (
+        f"Only {len(ratio)} positive small/large P/E ratio(s){span}{dropped}; at least "
+        f"{MINIMUM} are needed to tell whether today is unusually low in its own history, so "
+        "the data cannot tell."
+    )
+    observed = {"n": len(ratio), "ratio": round(float(ratio.iloc[-1]), 4) if len(ratio) else None}
+    dates = (iso(ratio.index[0]), iso(ratio.index[-1])) if len(ratio) else None
+    return Finding("inconclusive", summary, "historically cheap", observed, (), dates)
+
+
+def _references(ratio: pd.Series, p: Params, data: Data, ctx: Context):
+    """The reported (non-decisive) statistics the history allows, and those it does not."""
+    from analysis.errors import InsufficientDataError
+    from analysis.stats.persistence import mean_reversion_robust
+    from analysis.stats.reversion import gap_predicts_returns
+    from analysis.stats.valuation import gap_vs_history, relative_percentile
+
+    def predictive():
+        rel = _monthly_relative_returns(data, p.returns_small, p.returns_large)
+        monthly = ratio.resample("ME").last().dropna()
+        if len(rel.index.intersection(monthly.index)) < 36 + p.horizon_months:
+            return None
+        return gap_predicts_returns(monthly, rel, horizon=p.horizon_months)
+
+    compute = [
+        ("descriptive percentile", lambda: relative_percentile(ratio)),
+        ("gap against the mean", lambda: gap_vs_history(ratio, method="hac")),
+        ("mean reversion", lambda: mean_reversion_robust(ratio, alpha=ctx.alpha, n_boot=399)),
+    ]
+    if p.returns_small and p.returns_large:
+        compute.append(("predictive regression", predictive))
+    done, missing = [], []
+    for label, make in compute:
+        try:
+            result = make()
+        except InsufficientDataError as exc:
+            missing.append(f"{label}: {exc}")
+            continue
+        if result is not None:
+            done.append(result)
+    return done, missing
 
 
 def _monthly_relative_returns(data: Data, small: str, large: str) -> pd.Series:

@@ -7,7 +7,7 @@ frame. Entries are ``.npz`` files (dates, float columns, JSON attributes) read w
 ``allow_pickle=False``, so a planted file can at worst be a miss; writes go through a temporary
 file and a rename. The folder is ``$WORKBOOK_CACHE`` when set, else ``$XDG_CACHE_HOME/workbook``
 (``~/.cache/workbook``); ``WORKBOOK_CACHE=off`` turns the cache off. The cache only ever writes
-into its ``frames/`` folder there.
+into its ``frames/`` and ``arrays/`` folders there (:func:`array` keeps costly simulations).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
@@ -96,3 +97,27 @@ def save(key: str, frame: pd.DataFrame) -> None:
     except (OSError, TypeError, ValueError):
         if tmp is not None:
             Path(tmp).unlink(missing_ok=True)
+
+
+def array(name: str, compute: Callable[[], np.ndarray]) -> np.ndarray:
+    """``compute()``, kept under ``name`` beside the frames (``arrays/<name>.npy``, read without
+    pickle) for arrays that are costly and depend on nothing but their name: a simulation whose
+    size, seed and method version the name spells out."""
+    where = folder()
+    entry = where.parent / "arrays" / f"{name}.npy" if where else None
+    if entry is not None and entry.is_file():
+        try:
+            return np.load(entry, allow_pickle=False)
+        except (OSError, ValueError):
+            pass
+    values = compute()
+    if entry is not None:
+        try:
+            entry.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=entry.parent, prefix=".", suffix=".npy")
+            with os.fdopen(fd, "wb") as fh:
+                np.save(fh, values, allow_pickle=False)
+            os.replace(tmp, entry)
+        except OSError:
+            pass
+    return values
