@@ -119,12 +119,15 @@ def check(claim: Claim, p: Params, data: Data, ctx: Context) -> Finding:
 
 
 def _earlier_match(a: pd.Series, b: pd.Series, p: Params, holds):
-    from analysis.stats.relative import relative_return
-
     """The latest window of ``p.days`` sessions ending in the 30 sessions before ``p.end``
     whose spread satisfies ``holds``, or None."""
+    from analysis.stats.relative import relative_return
+
     both = a.index.intersection(b.index)
-    ends = both[both <= pd.Timestamp(p.end)][-31:-1]
+    upto = both[both <= pd.Timestamp(p.end)]
+    recent = upto[-(31 + p.days + 1) :]  # all those windows need: no more to validate
+    a, b = a.loc[recent], b.loc[recent]
+    ends = upto[-31:-1]
     for end in reversed(ends):
         try:
             r = relative_return(a, b, end=end, days=p.days)

@@ -12,13 +12,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 
 from analysis.errors import DataError
 from analysis.snapshot.files import show
+
+if TYPE_CHECKING:
+    import pandera.pandas as pandera
 
 MIN_DATE = date(1900, 1, 1)  # earliest date accepted in any layout
 MAX_DATE = date(2100, 12, 31)  # latest: a 9999-12-31 row must not make a forecast "due"
@@ -93,8 +96,11 @@ def table(
     return values, lines
 
 
-def schema(columns: Sequence[str], *, positive: Sequence[str] = ()) -> pa.DataFrameSchema:
-    """The frame contract: float columns, finite values, positive where asked."""
+def schema(columns: Sequence[str], *, positive: Sequence[str] = ()) -> pandera.DataFrameSchema:
+    """The frame contract: float columns, finite values, positive where asked (pandera is
+    imported here, when a file is parsed: a cached frame needs none of it)."""
+    import pandera.pandas as pa
+
     finite = pa.Check(lambda s: ~np.isinf(s), error="a finite number (not an infinity)")
     positive_check = pa.Check.gt(0, ignore_na=True, error="a positive price")
     return pa.DataFrameSchema(
@@ -122,9 +128,11 @@ def validate(
             else f"date {day} goes backwards (after {before}), expected increasing dates"
         )
         raise DataError(name, problem, line=int(lines[i]))
+    from pandera.errors import SchemaErrors
+
     try:
         schema(list(frame.columns), positive=positive).validate(frame, lazy=True)
-    except pa.errors.SchemaErrors as exc:
+    except SchemaErrors as exc:
         first = exc.failure_cases.dropna(subset=["index"]).iloc[0]
         column = first["column"]
         i = int(np.flatnonzero(frame.index == first["index"])[0])
