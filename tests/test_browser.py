@@ -131,7 +131,7 @@ def test_scorecard_in_chromium_rows_link_and_nothing_from_the_network(report, br
 
 
 @pytest.mark.parametrize("page", ["index.html", "levels.html"])
-def test_hostile_pages_run_nothing_and_request_nothing(browser, hostile_report, page):  # noqa: F811
+def test_hostile_pages_run_nothing_and_request_nothing(browser, hostile_report, page):
     """Claims text, notes, file names and a manifest URL full of script (test_pages_hostile.py):
     in Chromium no dialog opens, no request leaves the page, and the CSP never had to block."""
     tab = browser.new_page()

@@ -38,6 +38,7 @@ from tests.test_fetch import (  # noqa: F401  (no_network, fast_env: autouse fix
     leftovers,
     lines,
     no_network,
+    server,
 )
 
 MiB = 1024 * 1024
@@ -139,14 +140,6 @@ def zip_of(*members: tuple[str, bytes], comment: bytes = b"") -> bytes:
             info.comment = comment
             archive.writestr(info, data)
     return buffer.getvalue()
-
-
-@pytest.fixture
-def server(monkeypatch):
-    """The local FRED / Ken French stand-in serving tests/recordings/ (as in test_fetch.py)."""
-    srv = _serve(monkeypatch, RECORDINGS / "fred", RECORDINGS / "french", stall_seconds=0.8)
-    yield srv
-    srv.stop()
 
 
 @pytest.fixture

@@ -29,12 +29,12 @@ def tree_hash(root: Path) -> str:
     return h.hexdigest()
 
 
-def run(toy, out, **kw):  # noqa: F811
+def run(toy, out, **kw):
     return run_all(toy["snapshot"], claims=toy["claims"], notebooks_dir=FIXTURES, out=out,
                    progress=False, **kw)  # fmt: skip
 
 
-def test_a_run_marks_its_folder_and_reruns_over_it(toy, fake_kernel):  # noqa: F811
+def test_a_run_marks_its_folder_and_reruns_over_it(toy, fake_kernel):
     out = toy["tmp"] / "report"
     run(toy, out)
     assert (out / MARKER).is_file()
@@ -43,7 +43,7 @@ def test_a_run_marks_its_folder_and_reruns_over_it(toy, fake_kernel):  # noqa: F
 
 
 @pytest.mark.parametrize("where", ["snapshot", "inside snapshot", "data", "notebooks", "project"])
-def test_out_that_is_holds_or_lies_inside_what_a_run_never_writes_is_refused(toy, where):  # noqa: F811
+def test_out_that_is_holds_or_lies_inside_what_a_run_never_writes_is_refused(toy, where):
     out = {
         "snapshot": toy["snapshot"],
         "inside snapshot": toy["snapshot"] / "prices",
@@ -57,7 +57,7 @@ def test_out_that_is_holds_or_lies_inside_what_a_run_never_writes_is_refused(toy
     assert (tree_hash(toy["snapshot"]), tree_hash(paths.NOTEBOOKS)) == before
 
 
-def test_a_folder_that_is_not_a_report_is_refused_even_with_an_index_html(toy):  # noqa: F811
+def test_a_folder_that_is_not_a_report_is_refused_even_with_an_index_html(toy):
     site = toy["tmp"] / "site"
     site.mkdir()
     (site / "index.html").write_text("<h1>my website</h1>")
@@ -71,7 +71,7 @@ def test_a_folder_that_is_not_a_report_is_refused_even_with_an_index_html(toy): 
     assert tree_hash(site) == before
 
 
-def test_a_full_disk_keeps_the_previous_report(toy, fake_kernel, monkeypatch):  # noqa: F811
+def test_a_full_disk_keeps_the_previous_report(toy, fake_kernel, monkeypatch):
     out = toy["tmp"] / "report"
     run(toy, out)
     before = tree_hash(out)
@@ -86,7 +86,7 @@ def test_a_full_disk_keeps_the_previous_report(toy, fake_kernel, monkeypatch):  
     assert [p.name for p in out.parent.iterdir() if p.name.startswith(".report")] == []
 
 
-def test_an_unwritable_out_is_one_line(toy, monkeypatch):  # noqa: F811
+def test_an_unwritable_out_is_one_line(toy, monkeypatch):
     def read_only(*args, **kwargs):
         raise OSError(errno.EROFS, "Read-only file system")
 
@@ -95,7 +95,7 @@ def test_an_unwritable_out_is_one_line(toy, monkeypatch):  # noqa: F811
         run(toy, toy["tmp"] / "report")
 
 
-def test_check_json_into_an_impossible_place_is_one_line(toy):  # noqa: F811
+def test_check_json_into_an_impossible_place_is_one_line(toy):
     blocker = toy["tmp"] / "file"
     blocker.write_text("x")
     args = ["check", "--snapshot", str(toy["snapshot"]), "--claims", str(toy["claims"])]
@@ -104,7 +104,7 @@ def test_check_json_into_an_impossible_place_is_one_line(toy):  # noqa: F811
     assert result.stderr.splitlines()[-1].startswith(f"workbook: --json {blocker / 'r.json'}: ")
 
 
-def test_an_interrupted_run_is_repaired_by_the_next(toy, fake_kernel):  # noqa: F811
+def test_an_interrupted_run_is_repaired_by_the_next(toy, fake_kernel):
     out = toy["tmp"] / "report"
     run(toy, out)
     report = tree_hash(out)
@@ -123,7 +123,7 @@ def test_an_interrupted_run_is_repaired_by_the_next(toy, fake_kernel):  # noqa: 
     shutil.rmtree(live)
 
 
-def test_a_broken_file_stops_the_run_before_any_notebook(toy, fake_kernel):  # noqa: F811
+def test_a_broken_file_stops_the_run_before_any_notebook(toy, fake_kernel):
     (toy["snapshot"] / "prices" / "UNUSED.csv").write_text("Date,Close\n2026-01-02,n/a\n")
     out = toy["tmp"] / "report"
     result = CliRunner().invoke(main, ["run", "--snapshot", str(toy["snapshot"]), "--claims",
