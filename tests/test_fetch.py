@@ -50,7 +50,7 @@ def registry_needs() -> dict[str, list[str]]:
 
     needs: dict[str, set[str]] = {"fred": set(), "prices": set(), "french": set(), "user": set()}
     for claim in load_claims().claims:
-        for rel in [*claim.data, *claim.proxies.values()]:
+        for rel in [*claim.data, *claim.proxy_files()]:
             folder, name = rel.split("/", 1)
             needs[folder].add(name if folder == "user" else name.removesuffix(".csv"))
     return {folder: sorted(names) for folder, names in needs.items()}

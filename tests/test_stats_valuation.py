@@ -476,6 +476,10 @@ def test_valuation_gap_check_on_annual_data(tmp_path):
     (user / "pe.csv").write_text("date,series,value,unit,source\n" + "\n".join(rows) + "\n")
     params = {"file": "user/pe.csv", "small": "sp600_pe_trailing", "large": "sp500_pe_trailing",
               "as_of": "2025-12-31"}  # fmt: skip
+    stale = check_one(tmp_path, "valuation_gap", params, ["user/pe.csv"])
+    assert stale.verdict == "needs_data"  # a year-old newest ratio is no evidence about today
+    assert "within 45 days of 2025-12-31; the newest is from 2024-12-31" in stale.summary
+    params["as_of"] = "2024-12-31"
     result = check_one(tmp_path, "valuation_gap", params, ["user/pe.csv"])
     assert result.verdict == "inconclusive"
     assert "the data cannot tell" in result.summary

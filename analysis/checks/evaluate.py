@@ -26,15 +26,23 @@ def _proxied(claim: Claim, snapshot: Snapshot) -> tuple[Claim, list[str], list[s
     """Swap in accepted proxies for missing files; return the claim, missing and proxy notes."""
     missing, notes = [], []
     for rel in claim.data:
-        if snapshot.has(rel):
-            continue
         proxy = claim.proxies.get(rel)
-        if proxy and snapshot.has(proxy):
-            notes.append(f"{proxy} stands in for {rel} (an accepted proxy)")
-            claim = claim.with_file(rel, proxy)
+        if snapshot.has(rel) and not (proxy and _lacks_series(snapshot, rel, proxy)):
+            continue
+        if proxy and all(snapshot.has(f) for f in proxy.files()):
+            notes.append(proxy.note(rel))
+            claim = claim.with_proxy(rel, proxy)
         else:
             missing.append(rel)
     return claim, missing, notes
+
+
+def _lacks_series(snapshot: Snapshot, rel: str, proxy) -> bool:
+    """A user file that is there but holds none of the series the proxy renames: the data the
+    claim needs is missing all the same, so the proxy stands in."""
+    if not proxy.series or not rel.startswith("user/"):
+        return False
+    return not any(name in snapshot.load(rel) for name in proxy.series)
 
 
 def _lacks(files: list[str] | str) -> str:

@@ -214,7 +214,7 @@ def _validate_claim(name: str, item: Any, label: str) -> Claim:
         claim = CLAIM_MODELS[kind].model_validate(item)
     except ValidationError as exc:
         raise _error(name, _first_error(exc), label) from exc
-    for rel in [*claim.data, *claim.proxies, *claim.proxies.values()]:
+    for rel in [*claim.data, *claim.proxies, *claim.proxy_files()]:
         if not FILE.match(rel):
             raise _error(
                 name, f"data file {_quote(rel)} is not <fred|prices|french|user>/<NAME>.csv", label
@@ -222,6 +222,13 @@ def _validate_claim(name: str, item: Any, label: str) -> Claim:
     for key, rel in claim.files_in_params():
         if rel not in claim.data:
             raise _error(name, f"params.{key} names {rel}, which is not listed in data", label)
+    for rel, proxy in claim.proxies.items():
+        if rel not in claim.data:
+            raise _error(name, f"proxies names {_quote(rel)}, which is not listed in data", label)
+        try:  # a proxy that would give invalid parameters is refused now, not at check time
+            claim.with_proxy(rel, proxy)
+        except ValidationError as exc:
+            raise _error(name, f"proxies.{rel}: {_first_error(exc)}", label) from exc
     return claim
 
 

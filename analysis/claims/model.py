@@ -54,6 +54,46 @@ Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=MAX_ID)]
 Text = Annotated[str, BeforeValidator(strip_controls)]
 
 
+def _proxy_from_text(value: Any) -> Any:
+    return {"file": value} if isinstance(value, str) else value
+
+
+class Proxy(BaseModel):
+    """An accepted stand-in for a needed file (``proxies: {needed: stand-in}``), used only when
+    the needed file is missing, and always named in the summary.
+
+    A plain file name swaps the file. The long form also renames series (the claim's names to
+    the proxy file's), sets parameters that change with the stand-in (its own price series, a
+    repricing rule), and says in words what stands in for what (``says``).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    file: str = Field(max_length=110, description="the stand-in file")
+    series: dict[Annotated[str, Field(max_length=256)], Annotated[str, Field(max_length=256)]] = (
+        Field({}, max_length=32, description="the claim's series name -> the proxy file's")
+    )
+    params: dict[Annotated[str, Field(max_length=64)], Any] = Field(
+        {}, max_length=32, description="parameters set when the proxy is used"
+    )
+    says: Text = Field("", max_length=MAX_TEXT, description="what the summary says of it")
+
+    def files(self) -> list[str]:
+        """The stand-in file and the files its parameters name."""
+        return [self.file, *(rel for _, rel in _files_in(self.params) if rel != self.file)]
+
+    def note(self, rel: str) -> str:
+        """What a summary says of this proxy standing in for ``rel``."""
+        return (
+            f"An accepted proxy: {self.says}"
+            if self.says
+            else (f"{self.file} stands in for {rel} (an accepted proxy)")
+        )
+
+
+ProxyField = Annotated[Proxy, BeforeValidator(_proxy_from_text)]
+
+
 class Claim(BaseModel):
     """One claim of the article, its check and the data it needs (``params`` typed by kind)."""
 
@@ -65,7 +105,9 @@ class Claim(BaseModel):
     kind: str
     params: ParamsBase
     data: list[str] = Field(min_length=1, description="snapshot files the check needs")
-    proxies: dict[str, str] = Field({}, description="accepted stand-in file for a needed one")
+    proxies: dict[str, ProxyField] = Field(
+        {}, description="an accepted stand-in for a needed file, used only when it is missing"
+    )
     forecast: bool = False
     as_of: date | None = Field(
         None,
@@ -76,17 +118,45 @@ class Claim(BaseModel):
 
     def files_in_params(self) -> list[tuple[str, str]]:
         """``(parameter, file)`` for every snapshot file the parameters name."""
-        out = []
-        for key, value in self.params.model_dump().items():
-            for item in value if isinstance(value, list) else [value]:
-                if isinstance(item, str) and FILE.match(item):
-                    out.append((key, item))
-        return out
+        return _files_in(self.params.model_dump())
 
-    def with_file(self, old: str, new: str) -> Claim:
-        """The claim with every parameter naming ``old`` pointing at ``new`` (a proxy)."""
-        update = {k: new for k, v in self.params if v == old}
-        return self.model_copy(update={"params": self.params.model_copy(update=update)})
+    def with_proxy(self, rel: str, proxy: Proxy) -> Claim:
+        """The claim with ``proxy`` standing in for the file ``rel``: every parameter naming
+        ``rel`` or one of the proxy's mapped series names the proxy's instead, and the proxy's
+        own parameters set. Raises ``ValueError`` when the result is not valid parameters."""
+        swapped = _swap(self.params.model_dump(), {rel: proxy.file, **proxy.series})
+        params = type(self.params).model_validate({**swapped, **proxy.params})
+        data = [proxy.file if f == rel else f for f in self.data]
+        data += [f for f in proxy.files() if f not in data]
+        return self.model_copy(update={"params": params, "data": data})
+
+    def proxy_files(self) -> list[str]:
+        """Every file a proxy of this claim may read."""
+        return list(dict.fromkeys(f for p in self.proxies.values() for f in p.files()))
+
+
+def _files_in(params: dict, prefix: str = "") -> list[tuple[str, str]]:
+    out = []
+    for key, value in params.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            out += _files_in(value, f"{name}.")
+            continue
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str) and FILE.match(item):
+                out.append((name, item))
+    return out
+
+
+def _swap(value: Any, mapping: dict[str, str]) -> Any:
+    """``value`` with every text that is a key of ``mapping`` replaced, at any depth."""
+    if isinstance(value, str):
+        return mapping.get(value, value)
+    if isinstance(value, list | tuple):
+        return [_swap(v, mapping) for v in value]
+    if isinstance(value, dict):
+        return {k: _swap(v, mapping) for k, v in value.items()}
+    return value
 
 
 def _claim_model(name: str) -> type[Claim]:

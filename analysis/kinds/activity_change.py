@@ -4,9 +4,10 @@ test for two Poisson rates).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import pandas as pd
+from pydantic import Field
 
 from analysis.checks.base import (
     Context,
@@ -29,6 +30,11 @@ class Params(ParamsBase):
     series: str
     recent: Window
     baseline: Window
+    coverage: Literal["period", "year_to_date"] = Field(
+        "period",
+        description="what one value counts: one regular period, or its calendar year from "
+        "1 January to its date (an annual count, a partial year 'to date')",
+    )
 
 
 @register(
@@ -47,12 +53,19 @@ def check(claim: Claim, p: Params, data: Data, ctx: Context) -> Finding:
     counts = data.series(p.file, p.series)
     recent = counts.loc[pd.Timestamp(p.recent.start) : pd.Timestamp(p.recent.end)]
     base = counts.loc[pd.Timestamp(p.baseline.start) : pd.Timestamp(p.baseline.end)]
-    res = rate_change(recent, base, alpha=ctx.alpha)
-    fell = rate_change(base, recent, alpha=ctx.alpha).pvalue  # the opposite direction
+    e_recent, e_base = _exposure(recent, p.coverage), _exposure(base, p.coverage)
+    res = rate_change(
+        recent, base, alpha=ctx.alpha, recent_exposure=e_recent, baseline_exposure=e_base
+    )
+    fell = rate_change(  # the opposite direction
+        base, recent, alpha=ctx.alpha, recent_exposure=e_base, baseline_exposure=e_recent
+    ).pvalue
+    unit = "a year" if p.coverage == "year_to_date" else "a period"
     head = (
-        f"{p.series}: {recent.mean():.1f} a period from {iso(p.recent.start)} to "
-        f"{iso(p.recent.end)} against {base.mean():.1f} from {iso(p.baseline.start)} to "
-        f"{iso(p.baseline.end)} (rate ratio {res.estimate:.2f})"
+        f"{p.series}: {recent.sum() / e_recent.sum():.1f} {unit} from {iso(p.recent.start)} "
+        f"to {iso(p.recent.end)}{_partial(recent, e_recent)} against "
+        f"{base.sum() / e_base.sum():.1f} from {iso(p.baseline.start)} to "
+        f"{iso(p.baseline.end)}{_partial(base, e_base)} (rate ratio {res.estimate:.2f})"
     )
 
     decide = directional(
@@ -72,8 +85,8 @@ def check(claim: Claim, p: Params, data: Data, ctx: Context) -> Finding:
         summary,
         "increased activity",
         {
-            "recent_mean": float(recent.mean()),
-            "baseline_mean": float(base.mean()),
+            "recent_rate": float(recent.sum() / e_recent.sum()),
+            "baseline_rate": float(base.sum() / e_base.sum()),
             "rate_ratio": res.estimate,
         },
         (res,),
@@ -82,3 +95,22 @@ def check(claim: Claim, p: Params, data: Data, ctx: Context) -> Finding:
         pvalue_opposite=fell,
         decide=decide,
     )
+
+
+def _exposure(counts: pd.Series, coverage: str):
+    """Each value's length in periods: 1, or for ``year_to_date`` the share of its calendar year
+    from 1 January to its date (a full year's value, dated 31 December, is 1)."""
+    import numpy as np
+
+    if coverage == "period":
+        return np.ones(len(counts))
+    days = counts.index.day_of_year.to_numpy(dtype=float)
+    return days / np.where(counts.index.is_leap_year, 366.0, 365.0)
+
+
+def _partial(counts: pd.Series, exposure) -> str:
+    """' (2025 counted only to 2025-08-07, its rate annualized)' for partial years, else ''."""
+    short = [iso(day) for day, e in zip(counts.index, exposure, strict=True) if e < 1]
+    if not short:
+        return ""
+    return f" (counted only to {', '.join(short)}: the rate is per year, never a partial sum)"

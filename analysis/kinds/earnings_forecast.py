@@ -8,6 +8,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 import pandas as pd
+from pydantic import Field
 
 from analysis.checks.base import (
     Context,
@@ -35,6 +36,9 @@ class Params(ParamsBase):
     stated_small: tuple[float, float]
     stated_large: tuple[float, float]
     as_of: date
+    max_age_days: int = Field(
+        100, ge=0, description="how old a consensus estimate may be to stand for publication's"
+    )
 
 
 @register(
@@ -53,12 +57,12 @@ def check(claim: Claim, p: Params, data: Data, ctx: Context) -> Finding:
 
     frame = data.frame(p.file)
     resolve = pd.Timestamp(f"{p.year + 1}-03-31")  # Q4 results are reported by then
-    scores = {}
+    scores, dated = {}, {}
     for side, est_col, act_col, rng in (
         ("small", p.small_estimate, p.small_actual, p.stated_small),
         ("large", p.large_estimate, p.large_actual, p.stated_large),
     ):
-        estimate = _at(frame, p.file, est_col, p.as_of)
+        estimate, dated[side] = _at(frame, p.file, est_col, p.as_of, p.max_age_days)
         realized = None
         if act_col in frame and frame[act_col].notna().any():
             realized = float(frame[act_col].dropna().iloc[-1])
@@ -72,7 +76,7 @@ def check(claim: Claim, p: Params, data: Data, ctx: Context) -> Finding:
             as_of=resolve if realized is not None else p.as_of,
         )
     tests = tuple(s.as_stat_result() for s in scores.values())
-    desc = "; ".join(_describe(side, s) for side, s in scores.items())
+    desc = "; ".join(_describe(side, s, dated[side], p) for side, s in scores.items())
     observed = {
         side: {"status": s.status, "estimate": s.estimate, "realized": s.realized}
         for side, s in scores.items()
@@ -91,19 +95,32 @@ def check(claim: Claim, p: Params, data: Data, ctx: Context) -> Finding:
     return Finding(verdict, desc + ".", stated, observed, tests)
 
 
-def _at(frame: pd.DataFrame, file: str, column: str, day) -> float | None:
+def _at(
+    frame: pd.DataFrame, file: str, column: str, day, max_age_days: int
+) -> tuple[float | None, pd.Timestamp | None]:
+    """The newest estimate on or before ``day`` and its date; ``None`` for the value when there
+    is none or it is older than ``max_age_days`` (the date is kept, for the summary)."""
     if column not in frame:
         raise MissingData(file, f"series {column}")
     s = frame[column].dropna().loc[: pd.Timestamp(day)]
-    return float(s.iloc[-1]) if len(s) else None
+    if not len(s):
+        return None, None
+    fresh = (pd.Timestamp(day) - s.index[-1]).days <= max_age_days
+    return (float(s.iloc[-1]) if fresh else None), s.index[-1]
 
 
-def _describe(side: str, s) -> str:
-    """'small caps: consensus 19.5% at publication, inside 17-22%'."""
+def _describe(side: str, s, dated: pd.Timestamp | None, p: Params) -> str:
+    """'small caps: consensus 19.5% of 2025-12-31 (2 days before publication), inside 17-22%'."""
     rng = f"{s.stated_low:g}-{s.stated_high:g}%"
     if s.realized is not None:
         return f"{side} caps: realized {s.realized:.1f}%, {s.status} {rng}"
+    age = f"{(pd.Timestamp(p.as_of) - dated).days} days before publication" if dated else ""
+    if s.estimate is None and dated is not None:
+        return (
+            f"{side} caps: the newest consensus estimate is of {iso(dated)} ({age}), older than "
+            f"{p.max_age_days} days: none stands for publication's, for {rng}"
+        )
     if s.estimate is None:
         return f"{side} caps: no consensus estimate at publication for {rng}"
     where = "inside" if s.estimate_in_range else "outside"
-    return f"{side} caps: consensus {s.estimate:.1f}% at publication, {where} {rng}"
+    return f"{side} caps: consensus {s.estimate:.1f}% of {iso(dated)} ({age}), {where} {rng}"

@@ -6,7 +6,14 @@ import unicodedata
 from datetime import date
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 MAX_PARAM_TEXT = 256  # characters of any text parameter (a file, a column, a series name)
 
@@ -56,4 +63,31 @@ class Window(ParamsBase):
     def _ordered(self) -> Window:
         if self.end < self.start:
             raise ValueError(f"window end {self.end} is before its start {self.start}")
+        return self
+
+
+class Reprice(ParamsBase):
+    """Bring a valuation multiple reported on an earlier date to the claim's date.
+
+    The multiple reported on its date times the index's price change since (``small`` and
+    ``large`` name the two indexes' price files); for a trailing multiple (``eps_file`` and the
+    two EPS series given) also divided by the change in the newest EPS reported by the claim's
+    date. The EPS behind a forward multiple is held at its reported value, so the result is
+    "today's price on the estimate of the report's date", and the summary says how old it is.
+    """
+
+    small: str
+    large: str
+    eps_file: str | None = None
+    small_eps: str | None = None
+    large_eps: str | None = None
+    max_age_days: int = Field(
+        100, ge=0, le=400, description="how old the reported multiple (and its EPS) may be"
+    )
+
+    @model_validator(mode="after")
+    def _eps_complete(self) -> Reprice:
+        given = [self.eps_file, self.small_eps, self.large_eps]
+        if any(given) and not all(given):
+            raise ValueError("eps_file, small_eps and large_eps go together: give all or none")
         return self

@@ -14,14 +14,9 @@ import numpy as np
 import pandas as pd
 from pydantic import Field
 
-from analysis.checks.base import (
-    Context,
-    Data,
-    Finding,
-    directional,
-    iso,
-)
-from analysis.kinds.params import ParamsBase
+from analysis.checks.base import Context, Data, Finding, MissingData, directional, iso
+from analysis.checks.multiples import multiple_on
+from analysis.kinds.params import ParamsBase, Reprice
 from analysis.kinds.registry import register
 
 if TYPE_CHECKING:
@@ -38,6 +33,12 @@ class Params(ParamsBase):
     returns_small: str | None = None
     returns_large: str | None = None
     horizon_months: int = Field(12, gt=0)
+    max_age_days: int = Field(
+        45, ge=0, description="how old the newest ratio may be on as_of; older needs reprice"
+    )
+    reprice: Reprice | None = Field(
+        None, description="bring the newest report to as_of by price (and newest EPS)"
+    )
 
 
 @register(
@@ -65,7 +66,7 @@ def check(claim: Claim, p: Params, data: Data, ctx: Context) -> Finding:
     from analysis.stats.history import long_run_mean, percentile_vs_history
 
     ratio = (data.series(p.file, p.small) / data.series(p.file, p.large)).dropna()
-    ratio = ratio.loc[: pd.Timestamp(p.as_of)]
+    ratio, brought = _up_to_date(ratio.loc[: pd.Timestamp(p.as_of)], p, data)
     bad = ratio[ratio <= 0]
     ratio = ratio[ratio > 0]
     ratio.name = "small/large P/E"
@@ -75,7 +76,7 @@ def check(claim: Claim, p: Params, data: Data, ctx: Context) -> Finding:
     mean = long_run_mean(ratio, alpha=ctx.alpha)
     refs, missing = _references(ratio, p, data, ctx)
     p_low, p_high = test.pvalue, test.details["pvalue_high"]
-    head = _head(ratio, bad, test, mean, missing)
+    head = _head(ratio, bad, test, mean, missing) + brought
     words = {
         "supported": "unusually low in its own history, cheap",
         "contradicted": "unusually high in its own history, not cheap",
@@ -97,6 +98,34 @@ def check(claim: Claim, p: Params, data: Data, ctx: Context) -> Finding:
         decide=decide,
         pvalue_opposite=p_high,
     )
+
+
+def _up_to_date(ratio: pd.Series, p: Params, data: Data) -> tuple[pd.Series, str]:
+    """The ratio history with a value on ``as_of``: as reported when the newest report is within
+    ``max_age_days``, else brought forward by ``reprice`` and appended (what the summary adds is
+    returned beside it); without a rule, an old newest report is :class:`MissingData`."""
+    day = pd.Timestamp(p.as_of)
+    if len(ratio) and (day - ratio.index[-1]).days <= p.max_age_days:
+        return ratio, ""
+    if p.reprice is None:
+        newest = f"the newest is from {iso(ratio.index[-1])}" if len(ratio) else "there is none"
+        raise MissingData(
+            p.file, f"a small/large ratio within {p.max_age_days} days of {iso(day)}; {newest}"
+        )
+    small, large = (
+        multiple_on(
+            data, p.file, name, day, max_age_days=p.max_age_days, reprice=p.reprice, side=side
+        )  # fmt: skip
+        for side, name in (("small", p.small), ("large", p.large))
+    )
+    now = pd.Series([small.value / large.value], index=[day])
+    if not np.isfinite(now.iloc[0]):
+        raise MissingData(p.reprice.eps_file or p.file, f"positive EPS to bring to {iso(day)}")
+    text = (
+        f"; the ratio on {iso(day)} is brought forward from the reports of "
+        f"{iso(small.reported_day)}: small {small.describe()}, large {large.describe()}"
+    )
+    return pd.concat([ratio, now]).dropna(), text
 
 
 def _head(ratio: pd.Series, bad: pd.Series, test, mean, missing: list[str]) -> str:

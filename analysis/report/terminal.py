@@ -70,7 +70,11 @@ def run_warnings(registry: Registry, snapshot: Snapshot | None, notebooks_dir: P
     if snapshot is not None:
         for claim in registry.claims:
             lacking = [f for f in claim.data if not snapshot.has(f)]
-            usable = [f for f in lacking if snapshot.has(claim.proxies.get(f, ""))]
+            usable = [
+                f
+                for f in lacking
+                if f in claim.proxies and all(map(snapshot.has, claim.proxies[f].files()))
+            ]
             if len(usable) < len(lacking):
                 lines.append(
                     f"claim {claim.id}: needs_data until the snapshot has "

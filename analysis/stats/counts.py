@@ -42,6 +42,8 @@ def rate_change(
     baseline_counts: Sequence[float] | pd.Series | np.ndarray,
     *,
     alpha: float = 0.05,
+    recent_exposure: Sequence[float] | np.ndarray | None = None,
+    baseline_exposure: Sequence[float] | np.ndarray | None = None,
 ) -> StatResult:
     """Test whether events per period were more frequent in the recent window than the baseline.
 
@@ -63,6 +65,11 @@ def rate_change(
         Event counts, one per period of equal length (e.g. deals per month).
     alpha
         1 - level of the rate ratio's interval.
+    recent_exposure, baseline_exposure
+        Each count's period length in periods (default 1 each): a count for part of a period
+        (a year "to date") is compared at its own length, never as a whole period. The exact
+        test's expected share becomes the recent exposure's share, and the quasi-Poisson GLM
+        takes the log exposures as an offset.
 
     Returns
     -------
@@ -88,7 +95,8 @@ def rate_change(
         _counts(recent_counts, "recent_counts"),
         _counts(baseline_counts, "baseline_counts"),
     )
-    x1, x2, n1, n2 = int(recent.sum()), int(base.sum()), len(recent), len(base)
+    e1, e2 = _exposure(recent_exposure, recent), _exposure(baseline_exposure, base)
+    x1, x2, n1, n2 = int(recent.sum()), int(base.sum()), float(e1.sum()), float(e2.sum())
     total = x1 + x2
     if total == 0:
         raise InsufficientDataError("rate_change needs at least 1 event in either window, got 0")
@@ -103,10 +111,10 @@ def rate_change(
 
     rate1, rate2 = x1 / n1, x2 / n2
     dispersion, disp_p = math.nan, math.nan
-    if n2 >= 2 and rate2 > 0:
-        dispersion = float(base.var(ddof=1) / rate2)
-        disp_p = float(sps.chi2.sf(dispersion * (n2 - 1), n2 - 1))
-    quasi = _quasi_poisson(recent, base, alpha)
+    if len(base) >= 2 and rate2 > 0:  # Pearson dispersion of the baseline at its exposures
+        dispersion = float(np.sum((base - rate2 * e2) ** 2 / (rate2 * e2)) / (len(base) - 1))
+        disp_p = float(sps.chi2.sf(dispersion * (len(base) - 1), len(base) - 1))
+    quasi = _quasi_poisson(recent, base, alpha, np.r_[e1, e2])
     if quasi is not None:
         diagnostics = {"baseline_dispersion_index": dispersion, "dispersion_pvalue": disp_p}
         return replace(quasi, details={**quasi.details, **diagnostics})
@@ -116,7 +124,7 @@ def rate_change(
         pvalue=float(test.pvalue),
         estimate=ratio(x1 / total),
         ci=(ratio(lo), ratio(hi)),
-        nobs=n1 + n2,
+        nobs=len(recent) + len(base),
         null_hypothesis="The recent event rate per period is at most the baseline rate.",
         alternative_hypothesis="The recent event rate per period is higher than the baseline.",
         method=f"Exact conditional binomial test of two Poisson rates: {x1} of {total} events "
@@ -138,7 +146,18 @@ def rate_change(
     )
 
 
-def _quasi_poisson(recent: np.ndarray, base: np.ndarray, alpha: float) -> StatResult | None:
+def _exposure(values, counts: np.ndarray) -> np.ndarray:
+    if values is None:
+        return np.ones(len(counts))
+    out = np.asarray(values, dtype=float)
+    if out.shape != counts.shape or not np.all(np.isfinite(out) & (out > 0)):
+        raise ValueError(f"exposures must be {len(counts)} positive numbers, one per count")
+    return out
+
+
+def _quasi_poisson(
+    recent: np.ndarray, base: np.ndarray, alpha: float, exposure: np.ndarray
+) -> StatResult | None:
     """The quasi-Poisson test of the rate ratio when the counts are overdispersed (Pearson
     dispersion above 1); ``None`` when they are not, and the exact test stands.
 
@@ -155,7 +174,7 @@ def _quasi_poisson(recent: np.ndarray, base: np.ndarray, alpha: float) -> StatRe
     if len(y) < 4 or (recent.sum() == 0) or (base.sum() == 0):
         return None
     x = np.column_stack([np.ones(len(y)), np.r_[np.ones(len(recent)), np.zeros(len(base))]])
-    fit = GLM(y, x, family=Poisson()).fit(scale="X2")
+    fit = GLM(y, x, family=Poisson(), offset=np.log(exposure)).fit(scale="X2")
     if not fit.scale > 1:
         return None
     df = len(y) - 2
@@ -178,8 +197,8 @@ def _quasi_poisson(recent: np.ndarray, base: np.ndarray, alpha: float) -> StatRe
         details={
             "recent_events": int(recent.sum()),
             "baseline_events": int(base.sum()),
-            "recent_periods": len(recent),
-            "baseline_periods": len(base),
+            "recent_periods": float(exposure[: len(recent)].sum()),
+            "baseline_periods": float(exposure[len(recent) :].sum()),
             "dispersion": float(fit.scale),
         },
     )

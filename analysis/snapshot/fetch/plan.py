@@ -85,7 +85,7 @@ def plan_fetch(registry: Registry, sources: Sequence[str] | None = None) -> Fetc
     needs: dict[str, set[str]] = {name: set() for name in SOURCES}
     user: set[str] = set()
     for claim in registry.claims:
-        for rel in [*claim.data, *claim.proxies.values()]:
+        for rel in [*claim.data, *claim.proxy_files()]:
             path = PurePosixPath(rel)
             layout = path.parent.name
             if layout == "user":
