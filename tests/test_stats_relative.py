@@ -17,8 +17,10 @@ from analysis.stats.relative import (
     relative_return,
     spread_percentile,
     spread_test,
+    spreads,
     window_sensitivity,
 )
+from analysis.stats.windows import search_chance
 
 
 def series(values, start="2024-01-01") -> pd.Series:
@@ -83,6 +85,31 @@ def test_spread_percentile_hand_computed():
     low = spread_percentile(a, b, days=1, spread=-0.01)
     assert low.details["tail"] == "lower" and low.details["count_at_most"] == 0
     assert low.pvalue == pytest.approx(1 / 11)
+
+
+def test_spreads_hand_computed_on_shared_dates():
+    # B lacks 2024-01-04, so A's 103 on that day is not used: the shared dates are 01-01, 01-02,
+    # 01-03, 01-05, 01-08, 01-09 and each 2-session window spans two of those
+    s = spreads(A, B.drop(B.index[3]), days=2)
+    assert list(s.index.strftime("%m-%d")) == ["01-03", "01-05", "01-08", "01-09"]
+    np.testing.assert_allclose(
+        s.to_numpy(),
+        [104 / 100 - 51 / 50, 106 / 102 - 52 / 50, 108 / 104 - 53 / 51, 110 / 106 - 53 / 52],
+    )
+
+
+def test_a_spread_search_is_corrected_for_the_windows_searched():
+    # i.i.d. spreads: the chance that a search comes within 50 bp of +600 bp grows with the
+    # number of windows searched, and for one window it is the share within 50 bp
+    rng = np.random.default_rng(5)
+    idx = pd.bdate_range("2010-01-01", periods=3000)
+    a, b = prices(rng.normal(0, 0.012, 2999), idx), prices(rng.normal(0, 0.012, 2999), idx)
+    s = spreads(a, b, days=21)
+    one = search_chance(s, stated=0.06, gap=0.005, searched=1, days=21, what="spread")
+    assert one.estimate == pytest.approx(float(((s - 0.06).abs() <= 0.005).mean()))
+    wide = search_chance(s, stated=0.06, gap=0.005, searched=31, days=21, what="spread")
+    assert wide.estimate > 3 * one.estimate
+    assert "closest spread" in wide.null_hypothesis
 
 
 def test_spread_percentile_validation():

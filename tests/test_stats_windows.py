@@ -15,6 +15,7 @@ from analysis.stats.windows import (
     best_window,
     matching_windows,
     move_rarity,
+    search_chance,
     window_return,
 )
 
@@ -271,3 +272,46 @@ def test_record_high_validation():
     no_high = TOY.copy() * np.nan
     with pytest.raises(InsufficientDataError, match="no high between"):
         record_high(TOY, high=no_high, period_start="2024-01-05", period_end="2024-01-08")
+
+
+# ---------------------------------------------------------------- search_chance
+def test_search_chance_hand_computed():
+    # 60 one-session "moves": 1 and 3 alternating, and one 0.2 at position 10. Stated 0: a
+    # search of 2 consecutive windows comes within 1 in all 59 runs, within 0.2 only in the two
+    # runs that hold position 10 (ending at 10 and 11)
+    v = np.tile([1.0, 3.0], 30)
+    v[10] = 0.2
+    moves = series(v)
+    r = search_chance(moves, stated=0.0, gap=0.2, searched=2, days=1)
+    assert (r.nobs, r.details["count_within"]) == (59, 2)
+    assert r.estimate == pytest.approx(2 / 59)
+    assert r.pvalue == pytest.approx(3 / 60)  # (k + 1) / (n + 1)
+    assert r.details["n_effective"] == pytest.approx(59 / 3)  # n / (searched + days)
+    assert r.ci[0] < 2 / 59 < r.ci[1]
+    assert search_chance(moves, stated=0.0, gap=1.0, searched=2, days=1).pvalue == 1.0
+    assert search_chance(moves, stated=0.0, gap=0.1, searched=2, days=1).pvalue == 1 / 60
+    # a wider search finds the 0.2 in more runs: 5 of the 56 runs of 5 windows hold it
+    wide = search_chance(moves, stated=0.0, gap=0.2, searched=5, days=1)
+    assert (wide.nobs, wide.details["count_within"]) == (56, 5)
+    assert "Best-of-5 null" in wide.method and "White (2000)" in wide.reference
+    json.dumps(r.to_dict())
+
+
+def test_search_chance_uses_only_the_history_before_the_search():
+    v = np.r_[np.full(40, 1.0), 0.0]  # the exact hit is in the searched stretch itself
+    moves = series(v)
+    r = search_chance(moves, stated=0.0, gap=0.0, searched=3, days=1, before=moves.index[-2])
+    assert r.details["count_within"] == 0 and r.pvalue == pytest.approx(1 / 39)
+    assert r.details["last_window_end"] == "2024-02-23"
+
+
+def test_search_chance_validation():
+    moves = series(np.linspace(-0.05, 0.05, 100))
+    with pytest.raises(
+        InsufficientDataError, match=r"search needs at least 360 windows of 15 sessions .*got 100"
+    ):
+        search_chance(moves, stated=0.12, gap=0.01, searched=21, days=15)
+    with pytest.raises(ValueError, match="gap must be a finite number"):
+        search_chance(moves, stated=0.12, gap=float("nan"), searched=2, days=1)
+    with pytest.raises(ValueError, match="searched must be"):
+        search_chance(moves, stated=0.12, gap=0.01, searched=0, days=1)

@@ -2,7 +2,9 @@
 percentile among all windows of that length, and its robustness to the window (end +-3 sessions,
 length 19-23): a verdict that flips inside that range is `fragile`. A claim of direction only
 needs a lead of at least `tolerance` (within it: too close to call, `inconclusive`); a stated
-size reached by a window ending in the 30 sessions before is `partly_supported`.
+size reached by a window ending in the 30 sessions before is `partly_supported` when a search of
+those 31 windows comes that close by chance in at most `alpha` of the pair's own history
+(``analysis.stats.windows.search_chance``); otherwise the match is named as possible luck.
 """
 
 from __future__ import annotations
@@ -53,7 +55,8 @@ class Params(ParamsBase):
         " verdict that flips inside that range is `fragile`. A claim of direction only needs "
         "a lead of at least `tolerance` (within it: too close to call, `inconclusive`); a "
         "stated size reached by a window ending in the 30 sessions before is "
-        "`partly_supported`"
+        "`partly_supported` only when a search of those 31 windows comes that close in at "
+        "most `alpha` of the pair's own history (best-of-K null)"
     ),
 )
 def check(claim: Claim, p: Params, data: Data, ctx: Context) -> Finding:
@@ -62,9 +65,9 @@ def check(claim: Claim, p: Params, data: Data, ctx: Context) -> Finding:
 
     A claim of direction only ("outpaced") needs a spread of at least ``tolerance`` to be
     supported and one of at most ``-tolerance`` to be contradicted; in between it is too close
-    to call. A stated size that misses on the stated window but was reached by a window ending
-    in the 30 sessions before is ``partly_supported`` (the number right, the date not).
-    """
+    to call. A stated size missed on the stated window but reached by one ending in the 30
+    sessions before is ``partly_supported`` only if a search of 31 windows comes that close in
+    at most ``alpha`` of the pair's history (:func:`analysis.stats.windows.search_chance`)."""
     from analysis.stats.relative import (
         relative_return,
         spread_percentile,
@@ -106,36 +109,66 @@ def check(claim: Claim, p: Params, data: Data, ctx: Context) -> Finding:
         "share_of_windows_agreeing": round(sens.share, 3),
     }
     stated = {"spread": p.stated_spread, "tolerance": p.tolerance, "days": p.days}
-    verdict, extra = _verdict(a, b, p, base, holds, observed)
+    verdict, extra, more = _verdict(a, b, p, base, holds, observed, ctx.alpha)
     return Finding(
         verdict,
         text + extra + robust + ".",
         stated,
         observed,
-        tests,
+        tests + more,
         (iso(base.start), iso(base.end)),
         fragile=sens.fragile,
     )
 
 
-def _earlier_match(a: pd.Series, b: pd.Series, p: Params, holds):
-    """The latest window of ``p.days`` sessions ending in the 30 sessions before ``p.end``
-    whose spread satisfies ``holds``, or None."""
-    from analysis.stats.relative import relative_return
+SEARCH = 30  # earlier window ends searched for the stated size
 
+
+def _earlier_match(a: pd.Series, b: pd.Series, p: Params, holds):
+    """The window of ``p.days`` sessions ending in the ``SEARCH`` sessions before ``p.end``
+    whose spread satisfies ``holds`` and is closest to the stated one (ties: the later), with
+    the number of windows searched (those and the stated one); ``(None, searched)`` if none."""
+    from analysis.stats.relative import spreads
+
+    s = spreads(a, b, days=p.days).loc[: pd.Timestamp(p.end)].iloc[-(SEARCH + 1) :]
+    earlier = s.iloc[:-1]
+    hits = earlier[[bool(holds(x)) for x in earlier]]
+    if hits.empty:
+        return None, len(s)
+    gap = (hits - p.stated_spread).abs()
+    end = gap[gap == gap.min()].index[-1]
     both = a.index.intersection(b.index)
-    upto = both[both <= pd.Timestamp(p.end)]
-    recent = upto[-(31 + p.days + 1) :]  # all those windows need: no more to validate
-    a, b = a.loc[recent], b.loc[recent]
-    ends = upto[-31:-1]
-    for end in reversed(ends):
-        try:
-            r = relative_return(a, b, end=end, days=p.days)
-        except ValueError:
-            continue
-        if holds(r.spread):
-            return r
-    return None
+    start = both[both.get_loc(end) - p.days]
+    return (start, end, float(hits[end]), float(gap[end]), s.index[0]), len(s)
+
+
+def _search(a, b, p: Params, hit, searched: int, alpha: float):
+    """The chance that a search of ``searched`` windows comes within the hit's gap by luck,
+    as (result or None, the words for the summary)."""
+    from analysis.errors import InsufficientDataError
+    from analysis.stats.relative import spreads
+    from analysis.stats.windows import search_chance
+
+    *_, gap, first_end = hit
+    both = a.index.intersection(b.index)
+    before = both[both.get_loc(first_end) - p.days]  # the earliest searched window's start
+    words = (
+        f"searched {searched} windows ending in the {SEARCH} sessions to {iso(p.end)}; the "
+        f"closest came within {gap * 1e4:.0f} bp of {bp(p.stated_spread)}"
+    )
+    try:
+        chance = search_chance(spreads(a, b, days=p.days), stated=p.stated_spread, gap=gap,
+                               searched=searched, days=p.days, before=before, alpha=alpha,
+                               what="spread")  # fmt: skip
+    except InsufficientDataError as exc:
+        return (
+            None,
+            f"{words}; how often a search this wide does so by chance is unavailable ({exc})",
+        )
+    words += (
+        f", which a search this wide does by chance in {chance.pvalue:.1%} of the pair's history"
+    )
+    return chance, words
 
 
 def _rule(p: Params):
@@ -148,27 +181,34 @@ def _rule(p: Params):
     return (lambda x: abs(x - stated) <= p.tolerance), want
 
 
-def _verdict(a, b, p: Params, base, holds, observed: dict) -> tuple[str, str]:
-    """The verdict on the stated window, with what the summary adds after the numbers."""
-    extra = ""
+def _verdict(a, b, p: Params, base, holds, observed: dict, alpha: float):
+    """The verdict on the stated window, what the summary adds after the numbers, and the
+    search's test when a window before was searched for the stated size."""
     if holds(base.spread):
-        verdict = "supported"
-    elif p.stated_spread is None:
+        return "supported", "", ()
+    if p.stated_spread is None:
         verdict = "contradicted" if base.spread <= -p.tolerance else "inconclusive"
-        extra = "" if verdict == "contradicted" else ": too close to call"
-    elif (hit := _earlier_match(a, b, p, holds)) is not None:
-        verdict = "partly_supported"
-        observed["matching_window"] = [iso(hit.start), iso(hit.end), round(hit.spread, 6)]
-        extra = (
-            f"; the stated size was reached over {iso(hit.start)} to {iso(hit.end)} "
-            f"({bp(hit.spread)}): the number is right, the date is not"
-        )
-    elif 0.5 <= base.spread / p.stated_spread <= 2:
-        verdict = "partly_supported"  # the direction right, the size within a factor of two
-        extra = ": the direction is right, the size is not"
-    else:
-        verdict = "contradicted"
-    return verdict, extra
+        return verdict, "" if verdict == "contradicted" else ": too close to call", ()
+    hit, searched = _earlier_match(a, b, p, holds)
+    luck, more = "", ()
+    if hit is not None:
+        chance, words = _search(a, b, p, hit, searched, alpha)
+        more = () if chance is None else (chance,)
+        reached = f"the stated size was reached over {iso(hit[0])} to {iso(hit[1])} ({bp(hit[2])})"
+        observed["matching_window"] = [iso(hit[0]), iso(hit[1]), round(hit[2], 6)]
+        observed["windows_searched"] = searched
+        observed["search_chance"] = None if chance is None else round(chance.pvalue, 4)
+        if chance is not None and chance.pvalue <= alpha:
+            return (
+                "partly_supported",
+                f"; {reached}: the number is right, the date is not ({words})",
+                more,
+            )
+        above = "" if chance is None else f", more than the {alpha:.0%} that would rule out luck"
+        luck = f"; {reached}, but a match that close may be luck ({words}{above})"
+    if 0.5 <= base.spread / p.stated_spread <= 2:  # the direction right, the size within 2x
+        return "partly_supported", ": the direction is right, the size is not" + luck, more
+    return "contradicted", luck, more
 
 
 def _references(*compute):

@@ -101,6 +101,17 @@ def _relative(frame: pd.DataFrame, i: int, j: int, days: int, end: Any) -> Relat
     )
 
 
+def _spreads(frame: pd.DataFrame, days: int) -> pd.Series:
+    r = (frame / frame.shift(days) - 1).dropna()
+    return r["a"] - r["b"]
+
+
+def spreads(a: pd.Series, b: pd.Series, *, days: int) -> pd.Series:
+    """The spread (return of ``a`` minus return of ``b``) of every ``days``-session window of
+    their shared dates, indexed by the window's last session. Descriptive."""
+    return _spreads(aligned(a, b), positive_int(days, "days"))
+
+
 def relative_return(a: pd.Series, b: pd.Series, *, end: Any, days: int) -> RelativeReturn:
     """Return of ``a`` minus return of ``b`` over ``days`` shared sessions ending by ``end``.
 
@@ -180,11 +191,10 @@ def spread_percentile(
             f"spread percentile over {days} trading days needs at least {10 * days + 1} shared "
             f"closes (ten windows' worth), got {len(frame)}"
         )
-    r = (frame / frame.shift(days) - 1).dropna()
     side = ("upper" if spread >= 0 else "lower") if tail == "auto" else tail
     return rarity_result(
         f"Percentile of a {spread * 1e4:+.0f} bp spread over {days} sessions",
-        r["a"] - r["b"],
+        _spreads(frame, days),
         spread,
         tail=side,
         days=days,

@@ -58,6 +58,14 @@ def window_bounds(index: pd.DatetimeIndex, end: Any, days: int) -> tuple[int, in
     return last - days, last
 
 
+def wilson(share: float, n_eff: float, alpha: float) -> tuple[float, float]:
+    """Wilson (1927) interval of level 1 - alpha for a share observed on ``n_eff`` draws."""
+    z = sps.norm.ppf(1 - alpha / 2)
+    centre = (share + z**2 / (2 * n_eff)) / (1 + z**2 / n_eff)
+    half = z / (1 + z**2 / n_eff) * math.sqrt(share * (1 - share) / n_eff + z**2 / (4 * n_eff**2))
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
 def rarity_result(
     name: str, values: pd.Series, observed: float, *, tail: str, days: int, alpha: float, what: str
 ) -> StatResult:
@@ -67,16 +75,13 @@ def rarity_result(
     v, n = values.to_numpy(), len(values)
     k = int((v >= observed).sum() if tail == "upper" else (v <= observed).sum())
     share, n_eff = k / n, n / days
-    z = sps.norm.ppf(1 - alpha / 2)
-    centre = (share + z**2 / (2 * n_eff)) / (1 + z**2 / n_eff)
-    half = z / (1 + z**2 / n_eff) * math.sqrt(share * (1 - share) / n_eff + z**2 / (4 * n_eff**2))
     word, more = ("at least", "larger") if tail == "upper" else ("at most", "smaller")
     return StatResult(
         name=name,
         statistic=float(sps.percentileofscore(v, observed, kind="mean")),
         pvalue=(k + 1) / (n + 1),
         estimate=share,
-        ci=(max(0.0, centre - half), min(1.0, centre + half)),
+        ci=wilson(share, n_eff, alpha),
         nobs=n,
         null_hypothesis=f"The {what} is a draw from the same distribution as history's "
         f"overlapping {days}-session {what}s.",
@@ -328,4 +333,87 @@ def move_rarity(
         days=days,
         alpha=alpha,
         what="return",
+    )
+
+
+def search_chance(
+    values: pd.Series,
+    *,
+    stated: float,
+    gap: float,
+    searched: int,
+    days: int,
+    before: Any = None,
+    alpha: float = 0.05,
+    what: str = "return",
+) -> StatResult:
+    """How often a search of ``searched`` consecutive windows comes within ``gap`` of ``stated``
+    by chance: the correction of a "right size, other date" match for the number searched.
+
+    H0: the searched stretch is a draw from the series' own history, the stated number
+    unrelated to it; then the closest of ``searched`` consecutive windows is as close to
+    ``stated`` as in any run of ``searched`` consecutive windows of the history. H1: closer.
+
+    Method: every run of ``searched`` consecutive window ends in ``values`` (the statistic of
+    each ``days``-session window, indexed by its end, up to ``before``) gives the smallest
+    ``|value - stated|`` a search that wide finds; the p-value is (k + 1)/(n + 1) with k of the n
+    runs at least as close as ``gap``: a best-of-K null taken from the history itself (overlapping
+    runs, so a subsampling estimate; the interval uses n/(searched + days) effective runs). A
+    match that counts only when p <= alpha is found by luck in at most alpha of stretches like
+    the history's. It cannot tell a stale number from a lucky one beyond that, and a calmer or
+    wilder stretch than the history's average makes the chance smaller or larger than stated.
+
+    Raises
+    ------
+    InsufficientDataError
+        Fewer than ten runs' worth of windows, ``10 * (searched + days)``, up to ``before``.
+    ValueError
+        Bad series or options.
+
+    References
+    ----------
+    White (2000), "A reality check for data snooping", Econometrica 68(5) (the best-of-K null);
+    Politis, Romano & Wolf (1999), Subsampling, Springer (blocks of the series' own history).
+    """
+    stated, gap = finite(stated, "stated"), finite(gap, "gap")
+    searched, days = positive_int(searched, "searched"), positive_int(days, "days")
+    check_alpha(alpha)
+    v = as_series(values, what)
+    if before is not None:
+        v = v.loc[: as_date(before, "before")]
+    if len(v) < 10 * (searched + days):
+        raise InsufficientDataError(
+            f"the chance of a {searched}-window search needs at least {10 * (searched + days)} "
+            f"windows of {days} sessions (ten runs' worth), got {len(v)}"
+        )
+    best = (v - stated).abs().rolling(searched).min().dropna().to_numpy()
+    n, k = len(best), int((best <= gap + 1e-12).sum())
+    n_eff = n / (searched + days)
+    return StatResult(
+        name=f"Chance that a search of {searched} windows comes within {gap:.4g} of {stated:.4g}",
+        statistic=gap,
+        pvalue=(k + 1) / (n + 1),
+        estimate=k / n,
+        ci=wilson(k / n, n_eff, alpha),
+        nobs=n,
+        null_hypothesis=f"The {searched} searched {days}-session windows are a stretch like any "
+        f"of the history's: the closest {what} to the stated {stated:.4g} is no closer than in "
+        f"the history's runs of {searched} consecutive windows.",
+        alternative_hypothesis=f"The closest {what} is closer to the stated number than a search "
+        "this wide comes by chance: the number refers to that window.",
+        method=f"Best-of-{searched} null from the history: the closest |{what} - stated| in each "
+        f"of {n} overlapping runs of {searched} consecutive windows; p-value (k + 1)/(n + 1) "
+        f"with k runs within {gap:.4g}; Wilson interval on n/(searched + days) = {n_eff:.1f}",
+        reference="White (2000), Econometrica 68(5); Politis, Romano & Wolf (1999), Subsampling",
+        ci_level=1 - alpha,
+        details={
+            "searched": searched,
+            "gap": gap,
+            "count_within": k,
+            "runs": n,
+            "n_effective": n_eff,
+            "alpha": alpha,
+            "first_window_end": iso(v.index[0]),
+            "last_window_end": iso(v.index[-1]),
+        },
     )
