@@ -37,6 +37,12 @@ def _proxied(claim: Claim, snapshot: Snapshot) -> tuple[Claim, list[str], list[s
     return claim, missing, notes
 
 
+def as_checked(claim: Claim, snapshot: Snapshot) -> Claim:
+    """``claim`` as its check reads ``snapshot``: with the accepted proxies it would use (for
+    the tables and charts that show what the verdict rests on)."""
+    return _proxied(claim, snapshot)[0]
+
+
 def _lacks_series(snapshot: Snapshot, rel: str, proxy) -> bool:
     """A user file that is there but holds none of the series the proxy renames: the data the
     claim needs is missing all the same, so the proxy stands in."""

@@ -24,7 +24,7 @@ import pandas as pd
 from IPython.display import HTML, display
 
 from analysis.checks import Context, evaluate_all
-from analysis.claims import Registry, load_claims
+from analysis.claims import Claim, Registry, load_claims
 from analysis.report.banners import render_markdown, synthetic_banner, verdict_box
 from analysis.report.plots import plot_claim
 from analysis.report.results_json import write_json
@@ -79,13 +79,19 @@ class Workbook:
             )
         )
 
+    def _claim(self, claim_id: str) -> Claim:
+        """The claim as its check read the snapshot (an accepted proxy swapped in)."""
+        from analysis.checks.evaluate import as_checked
+
+        return as_checked(self.registry.get(claim_id), self.snapshot)
+
     def verdict_banner(self, claim_id: str) -> HTML:
         """The claim's verdict, finding and decisive p-values (the one verdict box)."""
         return HTML(verdict_box(self.results[claim_id]))
 
     def data_table(self, claim_id: str, rows: int = 8):
         """The rows of the claim's first data file around the dates checked."""
-        claim, r = self.registry.get(claim_id), self.results[claim_id]
+        claim, r = self._claim(claim_id), self.results[claim_id]
         have = [f for f in claim.data if self.snapshot.has(f)]
         if not have:
             return None
@@ -129,7 +135,7 @@ class Workbook:
 
         Returns nothing, so that the cell does not render the result a second time.
         """
-        claim, r = self.registry.get(claim_id), self.results[claim_id]
+        claim, r = self._claim(claim_id), self.results[claim_id]
         display(HTML(f"<a id='{esc(claim_id)}'></a>"))
         files = ", ".join(f"<code>{esc(f)}</code>" for f in claim.data)
         title = (
