@@ -104,3 +104,20 @@ def test_biotech_deals_compare_a_partial_year_as_a_rate(real):
     assert r.pvalue == pytest.approx(binomtest(20, 140, 0.6 / 3.6, alternative="greater").pvalue)
     assert r.verdict == "inconclusive"
     assert "never a partial sum" in r.summary and "never added to it" in r.summary
+
+
+def test_earnings_growth_does_not_converge_on_quarterly_sp600_eps(real):
+    # year-over-year growth of quarterly EPS (../shared/data/real/user/sp_eps.csv):
+    # 2016Q1: S&P 600 5.36 / 4.93 - 1 = +8.7%, S&P 500 23.97 / 25.81 - 1 = -7.1%: gap 15.9
+    # 2025Q3: S&P 600 17.07 / 12.19 - 1 = +40.0%, S&P 500 72.03 / 59.16 - 1 = +21.8%: gap 18.3
+    first = abs((5.36 / 4.93 - 1) - (23.97 / 25.81 - 1)) * 100
+    last = abs((17.07 / 12.19 - 1) - (72.03 / 59.16 - 1)) * 100
+    r = real["earnings_convergence"]
+    assert r.observed["first_gap"] == pytest.approx(first)
+    assert r.observed["last_gap"] == pytest.approx(last)
+    # 39 quarters from 2016Q1 to 2025Q3, less 2021Q1-Q2 (their 2020 bases were losses)
+    assert r.observed["quarters"] == 37
+    assert r.observed["no_growth_quarters"] == ["2021Q1 (sp600_eps_q)", "2021Q2 (sp600_eps_q)"]
+    assert r.verdict == "inconclusive" and r.pvalue > 0.5  # the gap widened, if anything
+    assert r.observed["engle_granger_quarters"] == 71  # 2008Q1-2025Q3, losses included
+    assert "S&P 600's operating EPS (S&P Dow Jones Indices) stands in" in r.summary

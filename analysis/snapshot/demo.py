@@ -280,14 +280,19 @@ def _valuation(rng) -> tuple[pd.Series, pd.Series]:
 
 
 def _eps(rng, growth: float, dip09: float, dip20: float, sd: float, end: float) -> pd.Series:
-    """Trailing-12-month EPS at quarter ends 2005-03..2026-06 (see ``EPS``)."""
+    """Quarterly operating EPS at quarter ends 2004-06..2026-06 (see ``EPS``), rounded to cents,
+    with a fixed seasonal pattern (no random draw: the other demo files keep their bytes); the
+    trailing-12-month series is the sum of its last four quarters."""
     quarters = pd.date_range("2004-06-30", "2026-06-30", freq="QE")
     year = np.asarray(quarters.year + (quarters.day_of_year - 1) / 365.25)
     dips = dip09 * np.exp(-0.5 * ((year - 2009.3) / 0.4) ** 2)
     dips += dip20 * np.exp(-0.5 * ((year - 2020.5) / 0.25) ** 2)
     log_q = growth * (year - 2004) - dips + _ar1(rng.normal(0, sd, len(year)), 0.7)
     ttm = pd.Series(np.exp(log_q), quarters).rolling(4).sum().dropna()
-    return ttm * end * np.exp(rng.normal(0, 0.03)) / ttm[PIN]
+    season = np.array([0.94, 1.02, 0.99, 1.05])[quarters.quarter - 1]
+    return (
+        pd.Series(np.exp(log_q) * season, quarters) * end * np.exp(rng.normal(0, 0.03)) / ttm[PIN]
+    ).round(2)
 
 
 def _estimate(rng, low: float, high: float, start: float, sd: float) -> pd.Series:
@@ -327,8 +332,10 @@ def _user(rng, seed: int, rut: pd.Series, pe_large: pd.Series, gap: pd.Series) -
             ("sp500_fwd_pe", pe_large, "x", 2),
         ],
         "eps": [
-            ("russell2000_eps_ttm", eps["russell2000"], per_unit, 2),
-            ("sp500_eps_ttm", eps["sp500"], per_unit, 2),
+            ("russell2000_eps_q", eps["russell2000"], per_unit, 2),
+            ("sp500_eps_q", eps["sp500"], per_unit, 2),
+            ("russell2000_eps_ttm", eps["russell2000"].rolling(4).sum().dropna(), per_unit, 2),
+            ("sp500_eps_ttm", eps["sp500"].rolling(4).sum().dropna(), per_unit, 2),
             ("russell2000_eps_growth_est_2026", _estimate(rng, 17.5, 21.5, 27, 0.6), "percent", 1),
             ("sp500_eps_growth_est_2026", _estimate(rng, 14.0, 15.0, 14.5, 0.25), "percent", 1),
         ],
