@@ -13,17 +13,28 @@ XDIST := -n $(WORKERS) --dist loadfile
 # what test-fast leaves out: the Monte Carlo calibrations, the notebook kernels and Chromium
 FAST := not slow and not notebook and not browser
 
+# as root (a container, CI) JupyterLab refuses to start unless told it may
+LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
+
 .DEFAULT_GOAL := help
 .PHONY: help setup test test-fast lint format report check demo lab bench clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
+# set-up says what it does, step by step, and lets pip show its own progress (no silent minutes)
+STEP = @printf '\n==> [%s] %s\n' "$$(date +%H:%M:%S)"
+PIP := $(BIN)/python -m pip --disable-pip-version-check
+
 $(STAMP): pyproject.toml
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(STEP) "set-up 1/3: the virtual environment $(VENV)"
+	@test -x $(BIN)/python && echo "$(VENV) is there, kept" || $(PYTHON) -m venv $(VENV)
+	$(STEP) "set-up 2/3: upgrading pip"
+	$(PIP) install --progress-bar on --upgrade pip
+	$(STEP) "set-up 3/3: installing the project and its test extras (a few minutes the first time)"
+	$(PIP) install --progress-bar on -e '.[test]'
 	@touch $(STAMP)
+	$(STEP) "set-up done: $(VENV) is ready (skipped next time unless pyproject.toml changes)"
 
 setup: $(STAMP)  ## create .venv and install the project with its test extras (quick when nothing changed)
 
@@ -52,7 +63,7 @@ demo: setup  ## regenerate the synthetic demo snapshot in data/demo/ (seeded: sa
 	$(BIN)/python -m analysis.snapshot.demo data/demo
 
 lab: setup  ## open JupyterLab on notebooks/ with the project's environment
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+	$(BIN)/jupyter lab --notebook-dir=notebooks --ServerApp.ip=127.0.0.1 $(LAB_ROOT)
 
 bench: setup  ## time --help, check and the bare imports (ratios, medians of 5) into docs/benchmarks.md
 	$(BIN)/python bench/bench.py --markdown docs/benchmarks.md

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from html.parser import HTMLParser
@@ -12,7 +13,7 @@ from analysis.checks import Context, evaluate_all
 from analysis.claims import load_claims
 from analysis.report.htmlexport import external_references
 from analysis.report.results_json import results_document
-from analysis.report.scorecard import claim_review, compact, render_scorecard, write_scorecard
+from analysis.report.scorecard import claim_review, render_scorecard, write_scorecard
 from analysis.results import VERDICT_COLOURS
 from analysis.snapshot import Snapshot
 from analysis.snapshot.manifest import Manifest, describe_file, utc_now, write_manifest
@@ -75,7 +76,15 @@ def test_one_row_per_claim_with_badge_values_and_link(toy):
     assert {"levels.html#toy_close", "levels.html#toy_close_wrong", "policy.html#toy_range"} <= set(
         parsed.links
     )
-    assert "value: 2508.22" in page and "lower: 3.5\nupper: 3.75" in page
+    assert cells(page) == {
+        "toy_close": ("2,508.22 on 2 Jan 2026", "2,508.22 on 2 Jan 2026"),
+        "toy_close_wrong": (
+            "2,600 on 2 Jan 2026",
+            "2,508.22 on 2 Jan 2026\n91.78 below the stated",
+        ),
+        "toy_range": ("3.50–3.75%", "3.50–3.75% on 2 Jan 2026"),
+    }
+    assert "…" not in page and "{" not in "".join(sum(cells(page).values(), ()))
     assert "no manifest" in page and "2025-12-10 to 2026-01-02" in page
     assert "SYNTHETIC DATA" not in page
     assert external_references(page) == []
@@ -167,22 +176,27 @@ def test_warnings_and_failed_notebooks_are_shown_at_the_top(toy, tmp_path):
     path = write_scorecard(tmp_path / "out" / "index.html", doc, snapshot=snap)
     page = path.read_text()
     assert "WARNING: fetching fresh data failed (ConnectionError: no route)" in page
-    assert "1 notebook(s) failed:\npolicy" in page
+    assert "1 notebook(s) failed:\nPolicy" in page
+    assert '<a href="levels.html">Levels</a>:' in page
     assert "notebook failed: KeyError: &#39;x&#39;" in page
     assert page.index("WARNING") < page.index("<h1>")
 
 
-@pytest.mark.parametrize(
-    ("value", "text"),
-    [
-        (None, "—"),
-        (2508.2199999, "2508.22"),
-        (0.123456, "0.1235"),
-        (3.0, "3"),
-        ({"lower": 3.5, "date": "2026-01-02"}, "lower: 3.5\ndate: 2026-01-02"),
-        ([0.17, 0.22], "0.17, 0.22"),
-        (True, "yes"),
-    ],
-)
-def test_compact_values(value, text):
-    assert compact(value) == text
+def cells(page: str) -> dict[str, tuple[str, str]]:
+    """Each claim's stated and observed cells, as text (what a reader sees)."""
+    found = {}
+    for cid, body in re.findall(r'<tr class="claim" id="claim-([^"]+)"(.*?)</tr>', page, re.S):
+        nums = re.findall(r'<td class="num" data-label="\w+" title="[^"]*">(.*?)</td>', body, re.S)
+        found[cid] = (html.unescape(nums[0]), html.unescape(nums[1]))
+    return found
+
+
+def test_stated_and_observed_cells_are_in_words_with_every_key_in_the_tooltip(toy):
+    doc, snap = document_for(*toy)
+    page = render_scorecard(doc, snapshot=snap)
+    row = page[page.index('id="claim-toy_close_wrong"') : page.index('id="claim-toy_range"')]
+    assert 'title="value: 2,600\ndate: 2 Jan 2026\ntolerance: ±0.005"' in row
+    assert 'title="value: 2,508.22\ndate: 2 Jan 2026\ndifference: -91.78"' in row
+    assert '<span title="prices/^RUT.csv">Russell 2000</span> &middot; 2 Jan 2026</div>' in row
+    assert '<tr class="theme"><th colspan="5"><a href="levels.html">Levels</a>' in page
+    assert '<a href="policy.html">Policy</a></th></tr>' in page

@@ -84,6 +84,16 @@ def directional(head: str, pvalue: float, alpha: float, words: dict[str, str]):
     return decide
 
 
+def not_yet(day, ctx: Context) -> None:
+    """Raise :class:`NotYet` (the claim is ``pending``) when the evaluation date comes before
+    ``day``, the last date the claim speaks of; a check calls it before reading that far."""
+    if ctx.until is not None and pd.Timestamp(ctx.until) < pd.Timestamp(day):
+        raise NotYet(
+            f"the claim speaks of data through {iso(day)}, after the evaluation date "
+            f"{iso(ctx.until)}"
+        )
+
+
 def require_through(series: pd.Series, day, rel: str, ctx: Context) -> None:
     """Refuse to judge a period the data do not reach (three days of slack for a weekend).
 
@@ -92,11 +102,7 @@ def require_through(series: pd.Series, day, rel: str, ctx: Context) -> None:
     """
     day = pd.Timestamp(day)
     last = series.index[-1] if len(series) else None
-    if ctx.until is not None and pd.Timestamp(ctx.until) < day:
-        raise NotYet(
-            f"the claim speaks of data through {iso(day)}, after the evaluation date "
-            f"{iso(ctx.until)}"
-        )
+    not_yet(day, ctx)
     if last is not None and last >= day - pd.Timedelta(days=3):
         return
     ends = f"it ends {iso(last)}" if last is not None else "it is empty"

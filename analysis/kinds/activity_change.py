@@ -15,6 +15,7 @@ from analysis.checks.base import (
     Finding,
     directional,
     iso,
+    not_yet,
 )
 from analysis.kinds.params import ParamsBase, Window
 from analysis.kinds.registry import register
@@ -50,6 +51,7 @@ def check(claim: Claim, p: Params, data: Data, ctx: Context) -> Finding:
     """Decisive test: the exact conditional test that the recent rate per period is higher."""
     from analysis.stats.counts import rate_change
 
+    not_yet(p.recent.end, ctx)
     counts = data.series(p.file, p.series)
     recent = counts.loc[pd.Timestamp(p.recent.start) : pd.Timestamp(p.recent.end)]
     base = counts.loc[pd.Timestamp(p.baseline.start) : pd.Timestamp(p.baseline.end)]

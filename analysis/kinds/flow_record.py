@@ -14,6 +14,7 @@ from analysis.checks.base import (
     Data,
     Finding,
     iso,
+    not_yet,
 )
 from analysis.kinds.params import ParamsBase, Window
 from analysis.kinds.registry import register
@@ -40,6 +41,7 @@ def check(claim: Claim, p: Params, data: Data, ctx: Context) -> Finding:
     """The named funds' summed flows over the window against every earlier window as long."""
     from analysis.stats.counts import flow_record
 
+    not_yet(p.window.end, ctx)
     frame = data.frame(p.file)
     flows = sum(data.series(p.file, s) for s in p.series).dropna()
     flows.name = "+".join(p.series)
@@ -48,10 +50,10 @@ def check(claim: Claim, p: Params, data: Data, ctx: Context) -> Finding:
         raise ValueError(f"{p.file} ends {iso(flows.index[-1])}, before {iso(end)}")
     res = flow_record(flows, window_start=p.window.start, window_end=p.window.end)
     unit = frame.attrs.get("units", {}).get(p.series[0], "")
-    rank = res.details["rank"]
+    rank, record = res.details["rank"], _amount(res.details.get("previous_record"), unit)
     text = (
-        f"{flows.name} took in {res.estimate:,.0f} {unit} from {iso(p.window.start)} to "
-        f"{iso(p.window.end)}, rank {rank} among {res.nobs} windows of as many sessions"
+        f"{_funds(p.series)} {_took_in(res.estimate, unit)} from {iso(p.window.start)} to "
+        f"{iso(p.window.end)}, rank {rank:,} of {res.nobs + 1:,} windows of as many sessions"
     )
     if res.details["is_record"]:
         return Finding(
@@ -64,10 +66,33 @@ def check(claim: Claim, p: Params, data: Data, ctx: Context) -> Finding:
         )
     return Finding(
         "contradicted",
-        text + f": not a record (the record was "
-        f"{res.details.get('previous_record', float('nan')):,.0f}).",
+        text + f": not a record (the record was {record}).",
         "record inflows",
         {"total": res.estimate, "rank": rank},
         (res,),
         (iso(flows.index[0]), iso(end)),
     )
+
+
+def _funds(series: list[str]) -> str:
+    """``["IWM", "IJR", "VB"] -> "IWM, IJR and VB"``."""
+    return series[0] if len(series) == 1 else f"{', '.join(series[:-1])} and {series[-1]}"
+
+
+def _amount(value: float | None, unit: str) -> str:
+    """A sum of money as a person writes it: ``(2412.2, "USD millions") -> "$2,412 million"``;
+    another unit is named after the number."""
+    if value is None or value != value:
+        return "not available"
+    words = {"usd millions": " million", "usd billions": " billion", "usd": ""}
+    scale = words.get(unit.strip().lower())
+    if scale is None:
+        return f"{abs(value):,.0f} {unit}".rstrip()
+    return f"${abs(value):,.{1 if scale == ' billion' else 0}f}{scale}"
+
+
+def _took_in(total: float, unit: str) -> str:
+    """``"took in $1,234 million"``, ``"saw net outflows of $2,412 million"``."""
+    if total < 0:
+        return f"saw net outflows of {_amount(total, unit)}"
+    return f"took in {_amount(total, unit)}" if total > 0 else "saw no net flows"

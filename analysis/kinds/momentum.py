@@ -13,6 +13,7 @@ from analysis.checks.base import (
     Finding,
     MissingData,
     iso,
+    not_yet,
     pct,
 )
 from analysis.kinds.params import ParamsBase
@@ -42,6 +43,7 @@ def check(claim: Claim, p: Params, data: Data, ctx: Context) -> Finding:
     series = data.series(p.series, p.column)
     name = p.series.split("/")[-1].removesuffix(".csv")
     start, pivot, end = (pd.Timestamp(d) for d in (p.start, p.pivot, p.end))
+    not_yet(pivot, ctx)  # after the pivot, the continuation is pending (below)
     if series.empty or series.index[-1] < pivot:
         raise MissingData(p.series, f"closes through {iso(pivot)}")
     if series.index[-1] < end:

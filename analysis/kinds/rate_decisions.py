@@ -14,6 +14,7 @@ from analysis.checks.base import (
     Data,
     Finding,
     iso,
+    not_yet,
 )
 from analysis.kinds.params import ParamsBase, Window
 from analysis.kinds.registry import register
@@ -45,6 +46,7 @@ def check(claim: Claim, p: Params, data: Data, ctx: Context) -> Finding:
 
     upper = data.series(p.upper)
     start, end = pd.Timestamp(p.period.start), pd.Timestamp(p.period.end)
+    not_yet(end, ctx)
     if upper.empty or upper.index[-1] < end:
         raise ValueError(f"{p.upper} ends before {iso(end)}, the end of the period")
     moves = rate_changes(upper)

@@ -15,6 +15,7 @@ from analysis.checks.base import (
     Finding,
     bp,
     iso,
+    not_yet,
     pct,
     series_name,
 )
@@ -45,6 +46,7 @@ def check(claim: Claim, p: Params, data: Data, ctx: Context) -> Finding:
     passed in the data (the interim spread is reported), then decided on the full period."""
     from analysis.stats.windows import period_return
 
+    not_yet(p.start, ctx)
     a, b = data.series(p.series), data.series(p.benchmark)
     last = min(a.index[-1], b.index[-1])
     until = min(pd.Timestamp(p.horizon_end), last)

@@ -14,7 +14,15 @@ import numpy as np
 import pandas as pd
 from pydantic import Field
 
-from analysis.checks.base import Context, Data, Finding, MissingData, directional, iso
+from analysis.checks.base import (
+    Context,
+    Data,
+    Finding,
+    MissingData,
+    directional,
+    iso,
+    not_yet,
+)
 from analysis.checks.multiples import multiple_on
 from analysis.kinds.params import ParamsBase, Reprice
 from analysis.kinds.registry import register
@@ -65,6 +73,7 @@ def check(claim: Claim, p: Params, data: Data, ctx: Context) -> Finding:
     unavailable. Non-positive ratios (a negative P/E) are dropped and named."""
     from analysis.stats.history import long_run_mean, percentile_vs_history
 
+    not_yet(p.as_of, ctx)
     ratio = (data.series(p.file, p.small) / data.series(p.file, p.large)).dropna()
     ratio, brought = _up_to_date(ratio.loc[: pd.Timestamp(p.as_of)], p, data)
     bad = ratio[ratio <= 0]

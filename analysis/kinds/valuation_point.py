@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import Field
 
-from analysis.checks.base import Context, Data, Finding, iso
+from analysis.checks.base import Context, Data, Finding, iso, not_yet
 from analysis.checks.multiples import multiple_on
 from analysis.kinds.params import ParamsBase, Reprice
 from analysis.kinds.registry import register
@@ -41,6 +41,7 @@ class Params(ParamsBase):
 def check(claim: Claim, p: Params, data: Data, ctx: Context) -> Finding:
     from analysis.stats.valuation import gap_from_points
 
+    not_yet(p.date, ctx)
     sides = {
         side: multiple_on(
             data, p.file, name, p.date, max_age_days=p.max_age_days, reprice=p.reprice, side=side

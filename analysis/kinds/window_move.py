@@ -17,6 +17,7 @@ from analysis.checks.base import (
     Data,
     Finding,
     iso,
+    not_yet,
     pct,
     series_name,
 )
@@ -62,6 +63,7 @@ def check(claim: Claim, p: Params, data: Data, ctx: Context) -> Finding:
     close = data.series(p.series, p.column)
     name = series_name(p.series)
     lo, hi = pd.Timestamp(p.ends_within.start), pd.Timestamp(p.ends_within.end)
+    not_yet(hi, ctx)  # a window ending after the evaluation date may be the one stated
     wins = matching_windows(
         close, days=p.days, stated=p.stated, tolerance=p.tolerance, search_start=lo, search_end=hi
     )

@@ -32,9 +32,52 @@ def synthetic_banner() -> str:
     )
 
 
+# the layout of every page: narrow screens (down to 390 px, no sideways scroll), print (A4,
+# colours kept, a claim kept on one page where it fits), dark mode, visible keyboard focus
+_LAYOUT = """
+.glance table,table.glance,table.data{border-collapse:collapse;font-size:14px;margin:8px 0}
+table.glance th,table.glance td,table.data th,table.data td{border-bottom:1px solid #d0d7de;
+ padding:4px 8px;text-align:left;vertical-align:top}
+table.glance th,table.glance td{text-align:left!important}
+table.glance td:first-child{white-space:nowrap}
+table.data td{text-align:right;font-variant-numeric:tabular-nums}
+table.data caption{text-align:left;font-weight:600;padding:4px 0}
+tr.gap td{text-align:center!important;font-style:italic;color:#57606a;background:#f6f8fa}
+nav.themes{font:14px system-ui,sans-serif;margin:4px 0 12px}
+details.fold{margin:8px 0}details.fold>summary{cursor:pointer;font-weight:600}
+.data{max-width:100%;overflow-x:auto}
+a:focus-visible,summary:focus-visible{outline:3px solid #0969da;outline-offset:2px}
+.jp-OutputArea-output img,figure img{max-width:100%;height:auto}
+figure.chart{margin:8px 0}figure.chart figcaption{font-size:13px;color:#57606a}
+.jp-InputPrompt,.jp-OutputPrompt{display:none}
+@media (max-width:700px){
+ .jp-Cell{padding:0!important}.jp-OutputArea-output{overflow-x:auto}
+ table.glance,table.glance tbody,table.glance tr,table.glance td{display:block;width:auto}
+ table.glance thead{display:none}table.glance tr{border-bottom:1px solid #d0d7de;padding:6px 0}
+ table.glance td{border:0;padding:2px 4px}
+ body,main{overflow-wrap:anywhere}
+}
+@media print{
+ @page{size:A4;margin:14mm}
+ *{-webkit-print-color-adjust:exact;print-color-adjust:exact}
+ .jp-Cell,.verdict,figure,table{break-inside:avoid}
+ h1,h2,h3{break-after:avoid}
+ .jp-OutputArea-output,.data{overflow:visible!important}
+ table{font-size:11px}nav.themes{display:none}
+}
+@media (prefers-color-scheme:dark){
+ .verdict{background:#161b22!important;color:#e6edf3}
+ tr.gap td{background:#161b22;color:#8b949e}
+ table.glance th,table.glance td,table.data th,table.data td{border-color:#30363d}
+ a{color:#58a6ff}figure.chart img{background:#fff}
+}
+"""
+
+
 def page_css() -> str:
-    """The rules behind the classes of :func:`verdict_badge` and :func:`verdict_box`, for pages
-    whose outputs are sanitised (nbconvert drops inline styles there; classes survive)."""
+    """The rules behind the classes of :func:`verdict_badge`, :func:`verdict_box` and the page
+    parts of :mod:`analysis.report.page` (tables, folds, navigation), with the page's layout for
+    narrow screens, print and dark mode."""
     rules = [
         f".badge{{{_BADGE_STYLE}}}",
         ".verdict{border-left:8px solid #6e7781;background:#f6f8fa;padding:8px 12px;margin:8px 0}",
@@ -42,7 +85,7 @@ def page_css() -> str:
     for verdict, colour in VERDICT_COLOURS.items():
         rules.append(f".badge.v-{verdict}{{background:{colour}}}")
         rules.append(f".verdict.v-{verdict}{{border-left-color:{colour}}}")
-    return "\n".join(rules)
+    return "\n".join(rules) + _LAYOUT
 
 
 def verdict_label(verdict: str) -> str:
@@ -73,8 +116,24 @@ def verdict_box(result) -> str:
         f"<div class='verdict v-{result.verdict}' style='border-left:8px solid {colour};"
         "background:#f6f8fa;"
         f"padding:8px 12px;margin:8px 0'>{verdict_badge(result.verdict)}{fragile}<br>"
-        f"{html.escape(result.summary)}{p}</div>"
+        f"{html.escape(result.summary)}{_stated_observed(result)}{p}</div>"
     )
+
+
+def _stated_observed(result) -> str:
+    """'Stated: +12% in 15 sessions · Observed: best +10.4%, ...' in words, when known."""
+    from analysis.report.formatting import describe_observed, describe_stated
+
+    if result.stated is None and result.observed is None:
+        return ""
+    parts = []
+    for label, text in (
+        ("Stated", describe_stated(result)),
+        ("Observed", describe_observed(result)),
+    ):
+        if text:
+            parts.append(f"<b>{label}:</b> {html.escape(text).replace(chr(10), '; ')}")
+    return f"<br><small class='so'>{' &middot; '.join(parts)}</small>" if parts else ""
 
 
 # ---------------------------------------------------------------- untrusted text

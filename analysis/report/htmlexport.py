@@ -20,11 +20,13 @@ import logging
 import os
 import re
 import tempfile
+from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
 
 import nbformat
 from jinja2 import DictLoader
+from jupyter_core.paths import jupyter_path
 from nbconvert import HTMLExporter
 
 from analysis.errors import WorkbookError
@@ -212,11 +214,14 @@ def notebook_to_html(
     if not isinstance(notebook, nbformat.NotebookNode):
         path = Path(notebook)
         notebook = nbformat.read(path, as_version=4)
-    name = title or notebook.metadata.get("title") or (path.stem if path else "notebook")
+    name = (
+        title or notebook.metadata.get("title") or _heading(notebook)
+        or (path.stem if path else "notebook")
+    )  # fmt: skip
     resources = {"metadata": {"name": name, "path": str(path.parent) if path else ""}}
     page, _ = exporter(show_code=show_code).from_notebook_node(notebook, resources=resources)
     page = page.replace("<head>", f"<head>\n{csp_meta()}", 1)
-    page = page.replace("</head>", f"<style>{page_css()}</style>\n</head>", 1)
+    page = page.replace("</head>", f"<style>{page_css()}{_dark_theme()}</style>\n</head>", 1)
     if banner:
         page = page.replace("<main>", f"<main>\n{banner}", 1)
     if refs := external_references(page):
@@ -228,6 +233,26 @@ def notebook_to_html(
     return page
 
 
+def _heading(notebook: nbformat.NotebookNode) -> str | None:
+    """The text of the notebook's first level-1 Markdown heading (the page's title in words)."""
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    return None
+
+
+@cache
+def _dark_theme() -> str:
+    """JupyterLab's dark theme variables, applied when the reader's system prefers dark."""
+    for root in jupyter_path("nbconvert", "templates", "lab"):
+        css = Path(root) / "static" / "theme-dark.css"
+        if css.is_file():
+            return "@media (prefers-color-scheme:dark){" + css.read_text(encoding="utf-8") + "}"
+    return ""
+
+
 def export_notebook(
     ipynb: str | Path, html_path: str | Path, *, show_code: bool = False, banner: str = ""
 ) -> Path:
@@ -236,7 +261,7 @@ def export_notebook(
     See :func:`notebook_to_html` for the options and errors.
     """
     html_path = Path(html_path)
-    page = notebook_to_html(ipynb, show_code=show_code, title=html_path.stem, banner=banner)
+    page = notebook_to_html(ipynb, show_code=show_code, banner=banner)
     html_path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=html_path.parent, prefix=f".{html_path.name}.", suffix=".tmp")
     try:

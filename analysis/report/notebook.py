@@ -19,17 +19,24 @@ from dataclasses import dataclass
 from datetime import date
 from html import escape as esc
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 from IPython.display import HTML, display
 
 from analysis.checks import Context, evaluate_all
 from analysis.claims import Claim, Registry, load_claims
-from analysis.report.banners import render_markdown, synthetic_banner, verdict_box
+from analysis.report.banners import page_css, render_markdown, synthetic_banner, verdict_box
+from analysis.report.formatting import theme_title
+from analysis.report.page import data_table as page_table
+from analysis.report.page import folded, glance, theme_nav
 from analysis.report.plots import plot_claim
 from analysis.report.results_json import write_json
 from analysis.results import ClaimResult
 from analysis.snapshot import Snapshot
+
+if TYPE_CHECKING:
+    from analysis.report.explore import ClaimView
 
 NOTE_LIMIT = 64 * 1024  # characters of an analyst's note shown; the rest is not read
 
@@ -43,6 +50,7 @@ class Workbook:
     results: dict[str, ClaimResult]
     notes_dir: Path
     until: date | None = None
+    alpha: float = 0.05
 
     @classmethod
     def open(
@@ -59,25 +67,60 @@ class Workbook:
         snap = Snapshot(snapshot)
         until = date.fromisoformat(as_of) if as_of else None
         results = evaluate_all(registry, snap, Context(until=until, alpha=alpha))
-        return cls(registry, snap, {r.id: r for r in results}, Path(notes_dir), until)
+        return cls(registry, snap, {r.id: r for r in results}, Path(notes_dir), until, alpha)
 
     # ------------------------------------------------------------------ display
-    def header(self, *, banner: bool = True) -> None:
-        """The article, the snapshot, and (for the demo) a warning that the data is synthetic.
+    def header(self, *, banner: bool = True, theme: str | None = None) -> None:
+        """The article and the snapshot; for a theme, the links to the other themes and the
+        theme at a glance (the verdicts first, linking to each claim); for the demo, a warning
+        that the data is synthetic.
 
         ``banner=False`` leaves the warning out: ``workbook run`` puts its own at the top of
         every exported page.
         """
+        parts = [f"<style>{page_css()}</style>"]
         if banner and self.snapshot.synthetic:
-            display(HTML(synthetic_banner()))
+            parts.append(synthetic_banner())
         a = self.registry.article
         cut = f" Data used up to {self.until}." if self.until else ""
-        display(
-            HTML(
-                f"<p><b>Article:</b> {esc(a.title)} (as of {a.as_of}).<br>"
-                f"<b>Snapshot:</b> <code>{esc(self.snapshot.describe())}</code>.{cut}</p>"
-            )
+        parts.append(
+            f"<p><b>Article:</b> {esc(a.title)} (as of {a.as_of}).<br>"
+            f"<b>Snapshot:</b> <code>{esc(self.snapshot.describe())}</code>.{cut} "
+            f"{self._explore()}</p>"
         )
+        if theme is not None:
+            titles = {t: theme_title(t) for t in self.registry.themes}
+            parts.append(theme_nav(self.registry.themes, theme, titles))
+            rows = [(c.id, c.text, self.results[c.id]) for c in self.registry.by_theme(theme)]
+            parts.append(glance(rows, title=f"{titles.get(theme, theme)} at a glance"))
+        display(HTML("\n".join(parts)))
+
+    def _explore(self) -> str:
+        """What running the notebook as it is does (HTML): the demo, or how to look back."""
+        from analysis.paths import DEMO
+
+        if self.snapshot.root.resolve() == DEMO.resolve():
+            return (
+                "Run as it is, the notebook explores the shipped demo snapshot; set "
+                "<code>snapshot</code> in the parameters cell (or run <code>workbook run "
+                "--snapshot PATH</code>) for real data."
+            )
+        return (
+            "Set <code>as_of</code> in the parameters cell to see the claims as on an earlier date."
+        )
+
+    def claim(self, claim_id: str) -> ClaimView:
+        """Handles to explore one claim: ``.result``, ``.data`` (the frames used), ``.tests``,
+        ``.chart()`` and ``.rerun(tolerance=...)``; see :class:`~analysis.report.explore.ClaimView`.
+        """
+        from analysis.report.explore import ClaimView
+
+        return ClaimView.from_workbook(self, claim_id)
+
+    def cut_for(self, claim_id: str) -> date | None:
+        """The last date of data the claim's check may read (its as-of date)."""
+        ctx = Context(until=self.until, publication=self.registry.article.as_of)
+        return ctx.cut_for(self.registry.get(claim_id))
 
     def _claim(self, claim_id: str) -> Claim:
         """The claim as its check read the snapshot (an accepted proxy swapped in)."""
@@ -89,34 +132,21 @@ class Workbook:
         """The claim's verdict, finding and decisive p-values (the one verdict box)."""
         return HTML(verdict_box(self.results[claim_id]))
 
-    def data_table(self, claim_id: str, rows: int = 8):
-        """The rows of the claim's first data file around the dates checked."""
+    def data_table(self, claim_id: str, rows: int = 8) -> HTML | None:
+        """The claim's first data file as its check read it (up to its as-of date): the dates
+        checked, every left-out row marked, and the rows used as an embedded CSV."""
         claim, r = self._claim(claim_id), self.results[claim_id]
         have = [f for f in claim.data if self.snapshot.has(f)]
         if not have:
             return None
         frame = self.snapshot.load(have[0])
-        if r.date_range:
-            start, end = (pd.Timestamp(d) for d in r.date_range)
-            inside = frame.loc[start:end]
-            frame = (
-                inside
-                if len(inside) <= 2 * rows
-                else pd.concat([inside.head(rows // 2), inside.tail(rows // 2)])
-            )
-            if len(frame) < 3:
-                frame = self.snapshot.load(have[0]).loc[:end].tail(rows)
-        else:
-            frame = frame.tail(rows)
-        frame = frame.dropna(axis=1, how="all")
-        frame.attrs = {}
-        frame.index = pd.Index(frame.index.strftime("%Y-%m-%d"), name="date")
-        return (
-            frame.style.set_caption(esc(have[0]))
-            .format(precision=2, escape="html")
-            .format_index(escape="html", axis=0)
-            .format_index(escape="html", axis=1)
-        )
+        cut = self.cut_for(claim_id)
+        if cut is not None:
+            frame = frame.loc[: pd.Timestamp(cut)]
+        if frame.empty:
+            return None
+        span = r.date_range
+        return HTML(page_table(frame, file=have[0], claim_id=claim_id, rows=rows, span=span))
 
     def note(self, claim_id: str) -> HTML | None:
         """The analyst's note ``notes/<claim id>.md`` as safe HTML (raw HTML shown as text)."""
@@ -131,35 +161,43 @@ class Workbook:
         )
 
     def show(self, claim_id: str, *, heading: bool = False) -> None:
-        """Everything about one claim: words, data, chart, tests, verdict, note.
+        """One claim, verdict first: the badge and finding, how it was checked, the chart, the
+        tests (folded), the data used, the analyst's note.
 
         Returns nothing, so that the cell does not render the result a second time.
         """
         claim, r = self._claim(claim_id), self.results[claim_id]
-        display(HTML(f"<a id='{esc(claim_id)}'></a>"))
+        title = f"<h2>{esc(claim.text)}</h2>" if heading else ""
+        display(HTML(f"<a id='{esc(claim_id)}'></a>{title}{verdict_box(r)}"))
         files = ", ".join(f"<code>{esc(f)}</code>" for f in claim.data)
-        title = (
-            f"<h2>{esc(claim.text)}</h2><p>Claim <code>{esc(claim_id)}</code>, checked as "
-            if heading
-            else "<p>Checked as "
-        )
         note = f"<br>{esc(claim.note)}" if claim.note else ""
-        display(HTML(f"{title}<b>{esc(claim.kind)}</b> with {files}.{note}</p>"))
+        display(
+            HTML(
+                f"<p>Claim <code>{esc(claim_id)}</code>, checked as <b>{esc(claim.kind)}</b> "
+                f"with {files}.{note}</p>"
+            )
+        )
+        self._chart(claim, r)
+        if r.tests:
+            inner = "".join(t._repr_html_() for t in r.tests)
+            display(HTML(folded(f"The tests behind the verdict ({len(r.tests)})", inner)))
         table = self.data_table(claim_id)
         if table is not None:
             display(table)
-        ax = plot_claim(claim, r, self.snapshot)
-        if ax is not None:
-            import matplotlib.pyplot as plt
-
-            display(ax.figure)
-            plt.close(ax.figure)
-        for test in r.tests:
-            display(test)
-        display(self.verdict_banner(claim_id))
         note = self.note(claim_id)
         if note is not None:
             display(note)
+
+    def _chart(self, claim: Claim, r: ClaimResult) -> None:
+        """The claim's chart, with the finding as its alt text (nothing for a claim without
+        data or chart)."""
+        ax = plot_claim(claim, r, self.snapshot)
+        if ax is None:
+            return
+        import matplotlib.pyplot as plt
+
+        display(ax.figure)
+        plt.close(ax.figure)
 
     def show_theme(self, theme: str) -> None:
         """Show every claim of a theme, in registry order (the generic notebook's loop)."""

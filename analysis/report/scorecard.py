@@ -32,6 +32,15 @@ from analysis.report.banners import (
     synthetic_banner,
     verdict_badge,
 )
+from analysis.report.formatting import (
+    describe_observed,
+    describe_stated,
+    detail_observed,
+    detail_stated,
+    span,
+    theme_title,
+)
+from analysis.report.names import label
 from analysis.results import VERDICTS
 from analysis.snapshot import Snapshot
 
@@ -52,29 +61,6 @@ VERDICT_MEANING = {
     "pending": "a forecast whose date has not come",
     "error": "the check or its notebook failed",
 }
-
-
-def compact(value: Any) -> str:
-    """A short text for a stated or observed value: numbers rounded, mappings one per line.
-
-    >>> compact({"lower": 3.5, "upper": 3.75})
-    'lower: 3.5\\nupper: 3.75'
-    >>> compact(2508.2199999)
-    '2508.22'
-    """
-    if value is None:
-        return "—"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float):
-        if abs(value) >= 1 or value == 0:
-            return f"{value:.2f}".rstrip("0").rstrip(".")
-        return f"{value:.4g}"
-    if isinstance(value, Mapping):
-        return "\n".join(f"{k}: {compact(v)}" for k, v in value.items())
-    if isinstance(value, list | tuple):
-        return ", ".join(compact(v) for v in value)
-    return str(value)
 
 
 def render_note(text: str) -> Markup:
@@ -196,8 +182,8 @@ th,td{text-align:left;vertical-align:top;padding:8px 10px;border-bottom:1px soli
 thead th{background:#eaeef2;font-size:13px;position:sticky;top:0}
 tr.theme th{background:#f6f8fa;font-size:15px;padding-top:14px}
 tr.claim:hover{background:#f6f8fa}
-td.num{white-space:pre-line;font:12.5px ui-monospace,Menlo,monospace;min-width:190px;
-  max-width:270px;overflow-wrap:break-word}
+td.num{white-space:pre-line;font-size:13.5px;font-variant-numeric:tabular-nums;min-width:200px;
+  max-width:300px;overflow-wrap:break-word}
 td.claimtext{max-width:330px}.meta{color:#59636e;font-size:12.5px;margin-top:4px}
 .note{border-left:4px solid #8250df;background:#fbf8ff;margin-top:8px;padding:4px 10px;
   font-size:14px}
@@ -205,6 +191,32 @@ td.claimtext{max-width:330px}.meta{color:#59636e;font-size:12.5px;margin-top:4px
 details summary{cursor:pointer;color:#0969da;margin-top:8px}
 ul.nb{margin:0;padding:0;list-style:none;display:flex;flex-wrap:wrap;gap:4px 22px}
 .failed{color:#cf222e;font-weight:700}footer{color:#59636e;font-size:13px;margin-top:24px}
+a:focus-visible,summary:focus-visible{outline:3px solid #0969da;outline-offset:2px}
+@media (max-width:760px){
+ main{padding:12px}h1{font-size:21px}
+ table.scorecard,table.scorecard tbody,table.scorecard tr,table.scorecard td,
+ table.scorecard th{display:block;width:auto;max-width:none;min-width:0}
+ table.scorecard thead{display:none}table.scorecard tr.claim{border-bottom:2px solid #d0d7de;
+  padding:6px 0}table.scorecard td{border:0;padding:3px 8px}
+ td.num:before{content:attr(data-label) ": ";font-weight:600;color:#59636e}
+ .files{display:block;overflow-x:auto}dl{grid-template-columns:1fr}
+ body{overflow-wrap:anywhere}
+}
+@media print{
+ @page{size:A4;margin:12mm}
+ *{-webkit-print-color-adjust:exact;print-color-adjust:exact}
+ body{background:#fff;font-size:11px}main{max-width:none;padding:0}
+ thead th{position:static}tr.claim{break-inside:avoid}
+ td.num{min-width:0;max-width:none}td.claimtext{max-width:none}
+ table{font-size:10.5px}th,td{padding:4px 5px}
+}
+@media (prefers-color-scheme:dark){
+ body{background:#0d1117;color:#e6edf3}a{color:#58a6ff}
+ .panel,table{background:#161b22;border-color:#30363d}
+ thead th{background:#21262d}tr.theme th{background:#0d1117}tr.claim:hover{background:#1c2128}
+ th,td{border-color:#30363d}code{background:#21262d;color:#e6edf3}
+ .lede,.meta,dt,footer{color:#8b949e}.note{background:#1c1830}
+}
 """
 
 _TEMPLATE = """<!DOCTYPE html>
@@ -218,7 +230,7 @@ _TEMPLATE = """<!DOCTYPE html>
 {% if snap.synthetic %}{{ synthetic_banner }}{% endif %}
 {% for w in warnings %}<div class="banner warn" role="alert">WARNING: {{ w }}</div>{% endfor %}
 {% if failed %}<div class="banner warn" role="alert">{{ failed|length }} notebook(s) failed:
-{{ failed|map(attribute="theme")|join(", ") }}
+{{ failed|map(attribute="theme")|map("theme_title")|join(", ") }}
 <small>Their claims show as error below; the other notebooks ran.</small></div>{% endif %}
 <main>
 <h1>Scorecard: {{ article.title }}</h1>
@@ -251,7 +263,7 @@ recorded{% endif %}</dd>
 {% endfor %}</tbody></table></details></div>
 
 {% if notebooks %}<h2>Notebooks</h2><div class="panel"><ul class="nb">
-{% for nb in notebooks %}{% set name = nb.theme|replace("_", " ") %}<li>{% if nb.page -%}
+{% for nb in notebooks %}{% set name = theme_title(nb.theme) %}<li>{% if nb.page -%}
 <a href="{{ nb.page }}">{{ name }}</a>{% else %}{{ name }}{% endif %}:
 <span class="{{ nb.status }}">{{ nb.status }}</span>
 {%- if nb.status == "ok" %} ({{ nb.seconds }} s){% endif %}
@@ -261,7 +273,7 @@ recorded{% endif %}</dd>
 <h2>Claims</h2>
 <table class="scorecard"><thead><tr><th>verdict</th><th>the article says</th><th>stated</th>
 <th>observed</th><th>finding</th></tr></thead><tbody>
-{% for theme, rows in themes %}{% set title = theme|replace("_", " ")|capitalize %}
+{% for theme, rows in themes %}{% set title = theme_title(theme) %}
 <tr class="theme"><th colspan="5">{% if pages.get(theme) -%}
 <a href="{{ pages[theme] }}">{{ title }}</a>{% else %}{{ title }}{% endif %}</th></tr>
 {% for c in rows %}<tr class="claim" id="claim-{{ c.id }}" data-verdict="{{ c.verdict }}">
@@ -271,13 +283,14 @@ recorded{% endif %}</dd>
 &middot; {% if pages.get(c.theme) -%}
 <a class="section" href="{{ pages[c.theme] }}#{{ c.id }}">details &rarr;</a>
 {%- else %}no page{% endif %}</div></td>
-<td class="num" title="{{ c.stated_full }}">{{ c.stated_short }}</td>
-<td class="num" title="{{ c.observed_full }}">{{ c.observed_short }}</td>
+<td class="num" data-label="stated" title="{{ c.stated_full }}">{{ c.stated_text }}</td>
+<td class="num" data-label="observed" title="{{ c.observed_full }}">{{ c.observed_text }}</td>
 <td>{{ c.summary }}<div class="meta">
 {%- if c.pvalue is not none %}p = {{ "%.3g"|format(c.pvalue) }}
 {%- if c.pvalue_adjusted is not none %} (adjusted {{ "%.3g"|format(c.pvalue_adjusted) }})
-{%- endif %} &middot; {% endif %}{{ c.data|join(", ") }}
-{%- if c.date_range %} &middot; {{ c.date_range|join(" to ") }}{% endif %}</div>
+{%- endif %} &middot; {% endif %}<span title="{{ c.data|join(', ') }}">
+{{- c.series|join(", ") }}</span>
+{%- if c.dates %} &middot; {{ c.dates }}{% endif %}</div>
 {% if c.note %}<div class="note"><strong>Analyst note</strong>{{ c.note }}</div>{% endif %}
 </td></tr>
 {% endfor %}{% endfor %}</tbody></table>
@@ -289,10 +302,6 @@ from <code>{{ article.claims_file }}</code>{% endif %}. Each claim also carries 
 ClaimReview (JSON-LD).</footer>
 </main></body></html>
 """
-
-
-def _short(text: str, limit: int = 160) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def render_scorecard(
@@ -323,14 +332,15 @@ def render_scorecard(
     for c in document["claims"]:
         pages.setdefault(c["theme"], f"{c['theme']}.html" if not notebooks else None)
         note_file = notes / f"{c['id']}.md" if notes else None
-        stated, observed = compact(c.get("stated")), compact(c.get("observed"))
         claims.append(
             {
                 **c,
-                "stated_full": stated,
-                "stated_short": _short(stated),
-                "observed_full": observed,
-                "observed_short": _short(observed),
+                "stated_text": describe_stated(c),
+                "stated_full": detail_stated(c),
+                "observed_text": describe_observed(c),
+                "observed_full": detail_observed(c),
+                "series": [label(f) for f in c.get("data") or ()],
+                "dates": span(*c["date_range"]) if c.get("date_range") else None,
                 "note": render_note(note_file.read_text(encoding="utf-8"))
                 if note_file and note_file.is_file()
                 else None,
@@ -342,6 +352,7 @@ def render_scorecard(
     article = document["article"]
     published = document.get("generated_at") or ""
     env = Environment(autoescape=True, trim_blocks=False)
+    env.filters["theme_title"] = theme_title
     return env.from_string(_TEMPLATE).render(
         css=Markup(_CSS),
         article=article,
@@ -362,6 +373,7 @@ def render_scorecard(
         csp=Markup(csp_meta()),
         verdicts=VERDICTS,
         meaning=VERDICT_MEANING,
+        theme_title=theme_title,
     )
 
 

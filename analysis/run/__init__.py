@@ -72,8 +72,6 @@ def run_all(
     snapshot, used or not, that does not parse), ``ClaimsError``, ``RunError`` or
     ``ParameterError`` before anything runs.
     """
-    from analysis.run import execute  # papermill and nbconvert: only when a run executes
-
     snap, registry = Snapshot(snapshot), load_claims(claims)
     snap.validate(snap.files)  # a bad file stops the run here, before any kernel starts
     jobs = jobs or os.cpu_count() or 1
@@ -87,8 +85,12 @@ def run_all(
     common = reuse.common_inputs(snap.root, Path(claims), notes_dir, show_code)
     with _staged(out, progress) as stage:
         runs = _stage_themes(planned, common, stage, out, force=force)
-        page = {"synthetic": snap.synthetic, "note": snap.describe()}
         todo = [job for job in planned if job.theme not in runs]
+        if progress:  # at once: the first notebook takes a while to finish on a fresh machine
+            print(f"workbook: {_plan_line(snap, todo, len(runs), jobs)}", file=sys.stderr)
+        from analysis.run import execute  # papermill and nbconvert: only when a run executes
+
+        page = {"synthetic": snap.synthetic, "note": snap.describe()}
         runs |= execute.run_jobs(
             todo, stage, jobs=jobs, show_code=show_code, page=page, progress=progress
         )
@@ -101,6 +103,16 @@ def run_all(
     return RunSummary(
         out, out / "index.html", out / "results.json", snap.root, ordered, tuple(warnings)
     )
+
+
+def _plan_line(snap: Snapshot, todo: Sequence, reused: int, jobs: int) -> str:
+    """What the run is about to do, in one line: the notebooks, how many at once, on what."""
+    kept = f"; {reused} unchanged, reused" if reused else ""
+    if not todo:
+        return f"nothing to run on {snap.root}{kept}"
+    names = ", ".join(job.theme for job in todo)
+    at_once = min(jobs, len(todo))
+    return f"running {len(todo)} notebook(s) on {snap.root}, {at_once} at a time{kept}: {names}"
 
 
 @contextmanager

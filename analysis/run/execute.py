@@ -90,8 +90,14 @@ def run_jobs(
         dynamic_ncols=True,
     )
     workers = ThreadPoolExecutor(max_workers=max(1, min(jobs, len(todo))))
+
+    def work(job: Job) -> tuple[str | None, float]:
+        if progress and not tty:  # a line as each starts: the first ends after a while
+            print(f"[start] {job.theme}", file=sys.stderr, flush=True)
+        return _execute(job, stage, show_code, page)
+
     with _quiet_papermill(), bar, workers as pool:
-        futures = {pool.submit(_execute, job, stage, show_code, page): job for job in todo}
+        futures = {pool.submit(work, job): job for job in todo}
         for n, future in enumerate(as_completed(futures), start=1):
             job, (error, seconds) = futures[future], future.result()
             status: Status = "failed" if error else "ok"
