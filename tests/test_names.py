@@ -16,6 +16,7 @@ from analysis.report.names import gazetteer, label, unit
         ("fred/DFEDTARU.csv", "federal funds target range (upper bound)", "percent"),
         ("sp600_pe_fwd", "S&P 600 forward P/E", "multiple"),
         ("biotech_buyouts_biopharmadive", "biotech buyouts (BioPharma Dive)", "count"),
+        ("user/forward_pe.csv", "forward P/E", "table"),
     ],
 )
 def test_known_series_read_in_words(series, words, kind):
@@ -27,8 +28,7 @@ def test_an_unknown_series_is_shown_as_written():
 
 
 def test_every_file_of_the_demo_and_real_snapshots_has_a_name(demo_snapshot):
-    stems = {p.stem for p in demo_snapshot.root.glob("*/*.csv") if p.parent.name != "french"}
-    stems -= {"fomc_meetings", "biotech_deals", "eps", "etf_flows", "forward_pe"}  # user files
+    stems = {p.stem for p in demo_snapshot.root.glob("*/*.csv")}
     assert stems <= set(gazetteer())
 
 

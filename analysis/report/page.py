@@ -17,6 +17,7 @@ from html import escape as esc
 import pandas as pd
 
 from analysis.report.banners import verdict_badge
+from analysis.report.names import label
 from analysis.results import ClaimResult
 
 CSV_ROWS = 20_000  # rows of data embedded as a CSV per table; more are named, not embedded
@@ -85,7 +86,9 @@ def data_table(frame: pd.DataFrame, *, file: str, claim_id: str, rows: int = 8,
             len(used) - rows,
         )
     cols = list(shown.columns)
-    head = "".join(f"<th scope='col'>{esc(str(c))}</th>" for c in cols)
+    head = "".join(
+        f"<th scope='col' title='{esc(str(c))}'>{esc(label(str(c)))}</th>" for c in cols
+    )
     lines = []
     if before:
         lines.append(_gap(before, "earlier rows, before the dates checked", len(cols)))
