@@ -38,10 +38,11 @@ class Kind:
     decides: str
     tested: bool = False  # decided by a test, with the claims file's other tested claims
 
-    def draw(self, claim, result, snapshot, *, ax=None):
-        """Draw the kind's chart for ``claim`` (matplotlib is imported only here)."""
+    def draw(self, claim, result, snapshot, *, ax=None, until=None):
+        """Draw the kind's chart for ``claim``, no data after ``until`` (matplotlib is imported
+        only here)."""
         plot = getattr(import_module("analysis.report.plots"), self.chart)
-        return plot(claim, result, snapshot, ax=ax)
+        return plot(claim, result, snapshot, ax=ax, until=until)
 
 
 KINDS: dict[str, Kind] = {}

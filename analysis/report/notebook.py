@@ -27,10 +27,10 @@ from IPython.display import HTML, display
 from analysis.checks import Context, evaluate_all
 from analysis.claims import Claim, Registry, load_claims
 from analysis.report.banners import page_css, render_markdown, synthetic_banner, verdict_box
+from analysis.report.figures import chart_html
 from analysis.report.formatting import theme_title
 from analysis.report.page import data_table as page_table
 from analysis.report.page import folded, glance, theme_nav
-from analysis.report.plots import plot_claim
 from analysis.report.results_json import write_json
 from analysis.results import ClaimResult
 from analysis.snapshot import Snapshot
@@ -189,15 +189,11 @@ class Workbook:
             display(note)
 
     def _chart(self, claim: Claim, r: ClaimResult) -> None:
-        """The claim's chart, with the finding as its alt text (nothing for a claim without
-        data or chart)."""
-        ax = plot_claim(claim, r, self.snapshot)
-        if ax is None:
-            return
-        import matplotlib.pyplot as plt
-
-        display(ax.figure)
-        plt.close(ax.figure)
+        """The claim's chart as SVG, no data after its as-of date, with the finding as its alt
+        text (nothing for a claim without data or chart)."""
+        html = chart_html(claim, r, self.snapshot, until=self.cut_for(claim.id))
+        if html is not None:
+            display(HTML(html))
 
     def show_theme(self, theme: str) -> None:
         """Show every claim of a theme, in registry order (the generic notebook's loop)."""

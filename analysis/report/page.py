@@ -86,9 +86,7 @@ def data_table(frame: pd.DataFrame, *, file: str, claim_id: str, rows: int = 8,
             len(used) - rows,
         )
     cols = list(shown.columns)
-    head = "".join(
-        f"<th scope='col' title='{esc(str(c))}'>{esc(label(str(c)))}</th>" for c in cols
-    )
+    head = "".join(f"<th scope='col' title='{esc(str(c))}'>{esc(label(str(c)))}</th>" for c in cols)
     lines = []
     if before:
         lines.append(_gap(before, "earlier rows, before the dates checked", len(cols)))
