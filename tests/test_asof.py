@@ -38,11 +38,7 @@ def verdicts(registry, demo_snapshot):
 
 @pytest.mark.parametrize("day", DATES)
 def test_no_claim_of_the_demo_is_an_error(verdicts, day):
-    errors = {
-        cid: r.summary
-        for cid, r in verdicts[day].items()
-        if r.verdict == "error"
-    }
+    errors = {cid: r.summary for cid, r in verdicts[day].items() if r.verdict == "error"}
     assert errors == {}
 
 
