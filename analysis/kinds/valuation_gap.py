@@ -2,7 +2,7 @@
 tested against a bias-corrected AR bootstrap (Kilian 1998), an AR-bootstrap interval for the
 long-run mean; reported alongside: the gap against the long-run mean (HAR errors), mean reversion
 (ADF, KPSS, AR(1) half-life), predictive power for later relative returns (overlapping horizons,
-HAC).
+Hodrick 1B t against a null bootstrap of the predictive system, Nelson and Kim 1993).
 """
 
 from __future__ import annotations

@@ -1,5 +1,7 @@
 """Mean reversion of a valuation ratio (ADF, KPSS, AR(1) half-life) and whether the ratio has
-predicted later relative returns (overlapping horizons, Hodrick 1B errors)."""
+predicted next period's relative return (Stambaugh / Amihud-Hurvich correction). The
+long-horizon predictive regression lives in analysis/stats/predictive.py and is re-exported
+here as ``gap_predicts_returns``."""
 
 from __future__ import annotations
 
@@ -13,20 +15,17 @@ import numpy as np
 import pandas as pd
 from scipy import stats as sps
 from statsmodels.tools.sm_exceptions import InterpolationWarning
-from statsmodels.tools.tools import add_constant
 from statsmodels.tsa.ar_model import AutoReg
 from statsmodels.tsa.stattools import adfuller, kpss
 
 from analysis.results import ResultBase, StatResult, _jsonable
 from analysis.stats._common import (
     check_alpha,
-    choice,
     clean,
     newey_west_lags,
-    positive_int,
     require,
 )
-from analysis.stats.hac import NW, hac_ols
+from analysis.stats.predictive import gap_predicts_returns as gap_predicts_returns
 from analysis.stats.valuation import ratio_history
 
 
@@ -202,120 +201,6 @@ def mean_reversion(ratio: pd.Series, *, log: bool = True, alpha: float = 0.05) -
     return MeanReversion(adf, kp, ar1, hl, hl_ci, unit_name, reading, why)  # type: ignore[arg-type]
 
 
-def gap_predicts_returns(
-    ratio: pd.Series,
-    rel_returns: pd.Series,
-    *,
-    horizon: int = 12,
-    log: bool = True,
-    cov: Literal["hodrick", "newey-west"] = "hodrick",
-    lags: int | None = None,
-    alpha: float = 0.05,
-) -> StatResult:
-    """Has a low ratio been followed by small-cap outperformance over the next ``horizon``?
-
-    Regression of y_t = r_(t+1) + ... + r_(t+h) (small minus large log returns) on the log ratio
-    at t. H0: the slope is zero. H1: the slope is negative (cheap small caps precede relative
-    outperformance); the p-value is one-sided. Overlapping horizons make y_t serially correlated:
-    ``cov="hodrick"`` (default) uses Hodrick's (1992) 1B errors, which rewrite the score as a sum
-    of one-period returns and hold their size; ``"newey-west"`` uses statsmodels HAC with
-    ``max(horizon, newey_west_lags(n))`` lags (over-rejects with a persistent ratio; both are in
-    ``details``). With ratio shocks correlated with returns the slope carries Stambaugh (1999)
-    small-sample bias toward the alternative.
-
-    Parameters
-    ----------
-    ratio, rel_returns
-        Ratio series and one-period relative log returns on the same calendar (inner-joined on the
-        index); at least 36 + ``horizon`` aligned observations.
-    horizon
-        Periods ahead, >= 1.
-    log
-        Use the log ratio (default).
-    cov : {"hodrick", "newey-west"}
-        Standard errors for the reported p-value and CI.
-    lags
-        Newey-West lags (default max(horizon, newey_west_lags(n))).
-    alpha
-        Level of the confidence interval.
-
-    Returns
-    -------
-    StatResult
-        ``estimate``: slope; ``ci``; ``statistic``: t; ``pvalue``: one-sided (slope < 0).
-
-    Raises
-    ------
-    InsufficientDataError
-        Too few aligned observations.
-    ValueError
-        Bad ``horizon``, ``cov``, ``lags``, ``alpha`` or a non-positive ratio.
-
-    References
-    ----------
-    Hodrick (1992), RFS 5(3); Newey & West (1987); Stambaugh (1999), JFE 54(3).
-
-    Examples
-    --------
-    >>> gap_predicts_returns(ratio, small_minus_large, horizon=12).pvalue  # doctest: +SKIP
-    """
-    h = positive_int(horizon, "horizon")
-    choice(cov, "cov", ("hodrick", "newey-west"))
-    check_alpha(alpha)
-    frame = pd.concat(
-        {"x": clean(ratio, "ratio", 1), "r": clean(rel_returns, "rel_returns", 1)},
-        axis=1,
-        join="inner",
-    )
-    require(len(frame), 36 + h, f"gap_predicts_returns with horizon {h} (aligned)")
-    xs, _, _ = ratio_history(frame["x"], None, "ratio", 1, log)
-    r = frame["r"].to_numpy()
-    n, m = len(r), len(r) - h
-    csum = np.concatenate([[0.0], np.cumsum(r)])
-    y = csum[1 + h : n + 1] - csum[1 : m + 1]  # y_t = r_(t+1) + ... + r_(t+h), t < m
-    x = xs.to_numpy()[:m]
-    X = add_constant(x)
-    nw = hac_ols(y, X, kernel="bartlett", lags=max(h, newey_west_lags(m)) if lags is None else lags)
-    xd = x - x.mean()
-    eps = r[1:] - r[1:].mean()  # one-period returns under H0
-    cx = np.concatenate([[0.0], np.cumsum(xd)])
-    s_idx = np.arange(1, n)
-    x_sum = cx[np.minimum(s_idx, m)] - cx[np.maximum(0, s_idx - h)]
-    se_h = math.sqrt(float((eps**2 * x_sum**2).sum())) / float((xd**2).sum())
-    slope = float(nw.params[1])
-    se = se_h if cov == "hodrick" else float(nw.bse[1])
-    t = slope / se
-    q = sps.norm.ppf(1 - alpha / 2) * se
-    how = (
-        f"OLS of the {h}-period forward relative return on the ratio, Hodrick (1992) 1B errors"
-        if cov == "hodrick"
-        else f"{nw.method}, overlapping {h}-period returns"
-    )
-    return StatResult(
-        name=f"Valuation gap predicting the next {h} periods' relative return",
-        statistic=t,
-        pvalue=float(sps.norm.cdf(t)),
-        estimate=slope,
-        ci=(slope - q, slope + q),
-        nobs=m,
-        null_hypothesis=f"The slope is zero: the ratio does not predict the {h}-period return.",
-        alternative_hypothesis="The slope is negative: a cheaper ratio precedes small-cap "
-        "outperformance (one-sided p-value).",
-        method=how,
-        reference="Hodrick (1992), RFS 5(3)" if cov == "hodrick" else NW,
-        ci_level=1 - alpha,
-        details={
-            "horizon": h,
-            "intercept": float(nw.params[0]),
-            "se_hodrick": se_h,
-            "pvalue_hodrick": float(sps.norm.cdf(slope / se_h)),
-            "se_newey_west": float(nw.bse[1]),
-            "pvalue_newey_west": nw.test(1, side="less")[1],
-            "newey_west_lags": nw.lags,
-        },
-    )
-
-
 def _reduced_bias(x: np.ndarray, r: np.ndarray) -> dict[str, float]:
     """Amihud & Hurvich (2004) reduced-bias predictive regression of r_(t+1) on x_t.
 
@@ -378,7 +263,8 @@ def gap_predicts_returns_stambaugh(
     residuals v_c = x_(t+1) - c_c - rho_c x_t enter the return regression as a second regressor,
     the slope on x_t is the reduced-bias slope, and its standard error adds
     gamma_c^2 var(rho_c) to the augmented regression's. One-period (non-overlapping) returns
-    only; for long horizons use ``gap_predicts_returns`` (Hodrick 1B) and read it with caution.
+    only; for long horizons use ``gap_predicts_returns`` (null bootstrap of the predictive
+    system, analysis/stats/predictive.py).
 
     H0: the slope is zero (the ratio does not predict next period's relative return).
     H1: the slope is negative (a cheaper ratio precedes small-cap outperformance); the p-value is
