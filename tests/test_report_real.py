@@ -53,11 +53,12 @@ def test_results_json_agrees_with_check_on_the_real_snapshot(real_report, real_d
     expected = {r.id: r.verdict for r in evaluate_all(load_claims(), Snapshot(real_dir))}
     assert {c["id"]: c["verdict"] for c in doc["claims"]} == expected
     assert doc["counts"]["error"] == 0
-    # hand-checked verdicts (see tests/test_checks.py for the numbers)
+    # hand-checked verdicts (see tests/test_checks.py and test_checks_real_proxies.py)
     got = {c["id"]: c["verdict"] for c in doc["claims"]}
     assert got["rut_close_2026_01_02"] == "supported"
     assert got["rut_record_high_2595_98"] == "partly_supported"
-    assert got["valuation_15x_vs_22x"] == "needs_data"
+    assert got["valuation_15x_vs_22x"] == "supported"  # the S&P 600 proxy, repriced
+    assert got["record_smallcap_etf_inflows"] == "needs_data"
 
 
 @pytest.mark.slow

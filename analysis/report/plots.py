@@ -288,7 +288,8 @@ def _rates_finding(ax, claim, result, cut) -> str:
         day = pd.Timestamp(result.date_range[1]) if result.date_range else ob["meeting"]
         words = f"{change:+d} bp" if isinstance(change, int) else str(ob.get("action"))
         mark_point(ax, day, snapshot_level(ax, day), f"observed {words} ({fmt_day(ob['meeting'])})")
-        meeting = fmt_day(st.get("meeting", ob["meeting"]))
+        stated_day = st.get("meeting")
+        meeting = fmt_day(ob["meeting"] if stated_day in (None, "latest") else stated_day)
         return f"stated a {st.get('action')}{size} on {meeting}, observed {words}"
     return ""
 

@@ -122,7 +122,9 @@ def claim_dates(claim, result) -> tuple[pd.Timestamp, pd.Timestamp] | None:
     end = getattr(p, "horizon_end", None) or getattr(p, "end", None)
     if end is not None and start is None and getattr(p, "days", None):
         start = pd.Timestamp(end) - pd.Timedelta(days=1.5 * p.days)
-    day = getattr(p, "date", None) or getattr(p, "as_of", None) or getattr(p, "meeting", None)
+    meeting = getattr(p, "meeting", None)
+    meeting = None if meeting == "latest" else meeting  # "the latest meeting": not a date
+    day = getattr(p, "date", None) or getattr(p, "as_of", None) or meeting
     if start is not None or end is not None:
         return pd.Timestamp(start or end), pd.Timestamp(end or start)
     if day is not None:
