@@ -41,6 +41,7 @@ table.glance th,table.glance td,table.data th,table.data td{border-bottom:1px so
 table.glance th,table.glance td{text-align:left!important}
 table.glance td:first-child{white-space:nowrap}
 table.data td{text-align:right;font-variant-numeric:tabular-nums}
+table.data td,table.data th{white-space:nowrap;overflow-wrap:normal}
 table.data caption{text-align:left;font-weight:600;padding:4px 0}
 tr.gap td{text-align:center!important;font-style:italic;color:#57606a;background:#f6f8fa}
 nav.themes{font:14px system-ui,sans-serif;margin:4px 0 12px}
