@@ -143,15 +143,18 @@ def _head(ratio: pd.Series, bad: pd.Series, test, mean, missing: list[str]) -> s
     now = float(ratio.iloc[-1])
     lo, hi = test.ci
     m_lo, m_hi = mean.details["ci_ratio"]
-    wide = ", too wide to say where the mean lies" if mean.details["very_wide"] else ""
+    band = (  # a near-unit-root history leaves the mean unidentified: say so, not 0 to 1,884
+        f"its {mean.ci_level:.0%} interval too wide to say where the mean lies"
+        if mean.details["very_wide"]
+        else f"{mean.ci_level:.0%} interval {m_lo:.2f} to {m_hi:.2f}"
+    )
     head = (
         f"On {iso(ratio.index[-1])} small caps traded at {now:.2f} times the large-cap "
         f"multiple, at or below {test.estimate:.0f}% of the {test.details['n_earlier']} "
         f"earlier observations since {iso(ratio.index[0])} (the percentile; "
         f"{test.ci_level:.0%} interval for its long-run percentile {lo:.0f} to {hi:.0f}); "
-        f"long-run mean ratio {mean.details['mean_ratio']:.2f} ({mean.ci_level:.0%} interval "
-        f"{m_lo:.2f} to {m_hi:.2f}{wide}); bias-corrected AR({test.details['ar_order']}) "
-        f"persistence {test.details['persistence']:.2f}"
+        f"long-run mean ratio {mean.details['mean_ratio']:.2f} ({band}); bias-corrected "
+        f"AR({test.details['ar_order']}) persistence {test.details['persistence']:.2f}"
     )
     if test.details["root_capped"]:
         head += " (largest root capped at 0.999: the fit shows no mean reversion)"
@@ -175,6 +178,7 @@ def _observed(ratio: pd.Series, test, mean, refs) -> tuple[dict, tuple]:
         "pvalue_dear": p_high,
         "long_run_mean_ratio": round(mean.details["mean_ratio"], 4),
         "long_run_mean_ci": [round(v, 4) for v in mean.details["ci_ratio"]],
+        "long_run_mean_very_wide": bool(mean.details["very_wide"]),
         "persistence": test.details["persistence"],
     }
     if reversion is not None:

@@ -247,8 +247,13 @@ def _o_valuation_gap(o, r):
         last = f", the last {o['ratio']:.2f}" if o.get("ratio") is not None else ""
         return [f"{_plural(o['n'], 'ratio')}: too few{last}"]
     lo, hi = o["long_run_mean_ci"]
+    band = (
+        "interval too wide to say"
+        if o.get("long_run_mean_very_wide")
+        else f"{lo:.2f}{DASH}{hi:.2f}"
+    )
     return [f"small/large P/E {o['ratio']:.2f}, percentile {o['percentile']:.1f}",
-            f"long-run mean {o['long_run_mean_ratio']:.2f} ({lo:.2f}{DASH}{hi:.2f})"]  # fmt: skip
+            f"long-run mean {o['long_run_mean_ratio']:.2f} ({band})"]  # fmt: skip
 
 
 def _s_earnings_forecast(s, r):

@@ -140,6 +140,9 @@ class Workbook:
         if not have:
             return None
         frame = self.snapshot.load(have[0])
+        if have[0].startswith("user/"):  # a user file holds many series: those the claim reads
+            named = _texts(claim.params.model_dump())
+            frame = frame[[c for c in frame.columns if c in named] or list(frame.columns)]
         cut = self.cut_for(claim_id)
         if cut is not None:
             frame = frame.loc[: pd.Timestamp(cut)]
@@ -221,3 +224,14 @@ class Workbook:
         doc = {"theme": theme, "claims": claims}
         json.dumps(doc, allow_nan=False)  # fail here, in the notebook, on a non-JSON value
         return write_json(Path(results_path), doc)
+
+
+def _texts(value) -> set[str]:
+    """Every text in a claim's parameters, at any depth (the series names it reads)."""
+    if isinstance(value, str):
+        return {value}
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, list | tuple):
+        return set().union(*map(_texts, value)) if value else set()
+    return set()

@@ -75,7 +75,7 @@ def _valuation_gap(ax, claim, result, snapshot, cut) -> tuple[str, str]:
         mean = ob["long_run_mean_ratio"]
         mark_level(ax, mean, f"long-run mean {mean:.2f}", colour="#57606a")
         ci = ob.get("long_run_mean_ci")
-        if ci and None not in ci:  # a very wide interval runs off the chart: its ends are named
+        if ci and None not in ci and not ob.get("long_run_mean_very_wide"):
             ax.axhspan(
                 ci[0],
                 ci[1],
