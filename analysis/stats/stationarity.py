@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.results import StatResult
-from analysis.stats.unitroot import _kpss_stats, _scale_name
+from analysis.stats.unitroot import _kpss_stats, kpss_result
 from analysis.stats.valuation import ratio_history
 
 FIXED_B_GRID = np.round(np.arange(0.02, 0.9001, 0.02), 2)
@@ -117,18 +117,14 @@ def kpss_fixed_b(ratio: pd.Series, *, log: bool = True, b: float = 0.5) -> StatR
     band = max(1, round(b * n))
     stat = float(_kpss_stats(x, band - 1)[0])
     pvalue, crit = _fixed_b_pvalue(stat, band / n)
-    scale = _scale_name(log)
-    return StatResult(
-        name="KPSS test, fixed-b critical values",
-        statistic=stat,
-        pvalue=pvalue,
-        estimate=None,
-        ci=None,
-        nobs=n,
-        null_hypothesis=f"The {scale} is level-stationary (reverts to a fixed mean).",
-        alternative_hypothesis=f"The {scale} has a unit root.",
+    return kpss_result(
+        "fixed-b",
+        stat,
+        pvalue,
+        n,
+        log,
         method=f"KPSS with constant, Bartlett bandwidth {band} (b = {band / n:.3f}, "
         f"{band - 1} lags); p-value from the simulated fixed-b limit distribution",
-        reference=f"Kwiatkowski, Phillips, Schmidt & Shin (1992); {ASV}",
+        reference=ASV,
         details={"b": band / n, "lags": band - 1} | crit,
     )

@@ -322,10 +322,32 @@ def kpss_bootstrap(
     if lag >= n // 2:
         raise ValueError(f"lags must be below n/2 = {n // 2}, got {lag}")
     stat, pvalue, boot, p, rho_c = _kpss_boot(x, lag, n_boot, np.random.default_rng(seed))
-    scale = _scale_name(log)
     crit = {q: float(np.quantile(boot, 1 - float(q[:-1]) / 100)) for q in ("10%", "5%", "1%")}
+    return kpss_result(
+        "sieve-bootstrap",
+        stat,
+        pvalue,
+        n,
+        log,
+        method=f"KPSS with constant, {lag} Bartlett lags; p-value from {n_boot} sieve-bootstrap "
+        f"paths of a stationary AR({p}) with half-Kendall-corrected persistence {rho_c:.3f}",
+        reference="sieve bootstrap under the stationary null (Paparoditis & Politis 2003); "
+        "Kendall (1954)",
+        details={"lags": lag, "n_boot": n_boot, "seed": seed, "sieve_order": p}
+        | {"sieve_rho_corrected": rho_c}
+        | {f"critical_{q}": v for q, v in crit.items()},
+    )
+
+
+def kpss_result(
+    how: str, stat: float, pvalue: float, n: int, log: bool, *, method: str, reference: str,
+    details: dict,
+) -> StatResult:  # fmt: skip
+    """A KPSS test's result, whichever its critical values (``how``): H0 level-stationary,
+    H1 a unit root."""
+    scale = _scale_name(log)
     return StatResult(
-        name="KPSS test, sieve-bootstrap critical values",
+        name=f"KPSS test, {how} critical values",
         statistic=stat,
         pvalue=pvalue,
         estimate=None,
@@ -333,13 +355,9 @@ def kpss_bootstrap(
         nobs=n,
         null_hypothesis=f"The {scale} is level-stationary (reverts to a fixed mean).",
         alternative_hypothesis=f"The {scale} has a unit root.",
-        method=f"KPSS with constant, {lag} Bartlett lags; p-value from {n_boot} sieve-bootstrap "
-        f"paths of a stationary AR({p}) with half-Kendall-corrected persistence {rho_c:.3f}",
-        reference="Kwiatkowski, Phillips, Schmidt & Shin (1992); sieve bootstrap under the "
-        "stationary null (Paparoditis & Politis 2003); Kendall (1954)",
-        details={"lags": lag, "n_boot": n_boot, "seed": seed, "sieve_order": p}
-        | {"sieve_rho_corrected": rho_c}
-        | {f"critical_{q}": v for q, v in crit.items()},
+        method=method,
+        reference=f"Kwiatkowski, Phillips, Schmidt & Shin (1992); {reference}",
+        details=details,
     )
 
 
