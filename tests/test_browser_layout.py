@@ -31,7 +31,7 @@ def pages(tmp_path_factory) -> Path:
     return out
 
 
-def _open(browser, path: Path, *, width: int = 1300, **media):  # noqa: F811
+def _open(browser, path: Path, *, width: int = 1300, **media):
     tab = browser.new_page()
     tab.set_viewport_size({"width": width, "height": 900})
     if media:
@@ -40,7 +40,7 @@ def _open(browser, path: Path, *, width: int = 1300, **media):  # noqa: F811
     return tab
 
 
-def test_a_theme_page_opens_verdict_first(pages, browser, tmp_path):  # noqa: F811
+def test_a_theme_page_opens_verdict_first(pages, browser, tmp_path):
     tab = _open(browser, pages / f"{THEME}.html")
     assert tab.title() == "Small caps against large caps"
     glance = tab.locator("table.glance tbody tr")
@@ -62,7 +62,7 @@ def test_a_theme_page_opens_verdict_first(pages, browser, tmp_path):  # noqa: F8
 
 
 @pytest.mark.parametrize("name", ["index.html", f"{THEME}.html"])
-def test_no_sideways_scroll_on_a_390px_phone(pages, browser, tmp_path, name):  # noqa: F811
+def test_no_sideways_scroll_on_a_390px_phone(pages, browser, tmp_path, name):
     tab = _open(browser, pages / name, width=390)
     wide = tab.evaluate("() => document.documentElement.scrollWidth")
     screenshot(tab, f"phone-{name}.png", tmp_path)
@@ -70,7 +70,7 @@ def test_no_sideways_scroll_on_a_390px_phone(pages, browser, tmp_path, name):  #
     assert wide <= 390
 
 
-def test_print_keeps_the_badge_colours_and_dark_mode_follows_the_system(pages, browser):  # noqa: F811
+def test_print_keeps_the_badge_colours_and_dark_mode_follows_the_system(pages, browser):
     printed = _open(browser, pages / "index.html", media="print")
     badge = printed.locator("tr.claim .badge").first
     colour = badge.evaluate("e => getComputedStyle(e).backgroundColor")
