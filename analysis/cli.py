@@ -189,6 +189,24 @@ def claims_cmd(claims_path: Path, snapshot_path: Path | None, schema: bool) -> N
         _say(f"note: {line}")
 
 
+# ---------------------------------------------------------------- draft
+@main.command("draft")
+@click.argument("article", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--date", "published", type=_DATE, required=True, help="Its publication date.")
+@click.option("--out", type=click.Path(path_type=Path), help="Write here, not to stdout.")
+@click.option("--gazetteer", type=click.Path(path_type=Path), help="More series names (YAML).")
+def draft_cmd(article: Path, published, out: Path | None, gazetteer: Path | None) -> None:
+    """Draft a claims file from ARTICLE (text or HTML) published on --date (docs/drafting.md)."""
+    from analysis.draft import draft, write_atomic
+
+    result = draft(article, published.date(), gazetteer)
+    text = result.render(str(article), published.date())
+    if out is None:
+        return click.echo(text, nl=False)
+    write_atomic(out, text)
+    _say(f"{out}: {len(result.claims)} drafted claim(s), {len(result.skipped)} left out")
+
+
 # ---------------------------------------------------------------- run
 @main.command("run")
 @snapshot_option

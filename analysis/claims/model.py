@@ -115,6 +115,13 @@ class Claim(BaseModel):
         "not the article's date (a sidebar published later)",
     )
     note: Text = Field("", max_length=MAX_NOTE)
+    draft: bool = Field(False, description="drafted by `workbook draft`, not yet reviewed")
+    confidence: float | None = Field(
+        None, ge=0, le=1, description="the drafter's confidence in the mapping (0-1)"
+    )
+    because: dict[Annotated[str, Field(max_length=64)], Annotated[Text, Field(max_length=500)]] = (
+        Field({}, max_length=32, description="parameter -> the article's words that set it")
+    )
 
     def files_in_params(self) -> list[tuple[str, str]]:
         """``(parameter, file)`` for every snapshot file the parameters name."""

@@ -44,12 +44,18 @@ def claims_table(registry: Registry, snapshot: Snapshot | None = None) -> Table:
         title=f"{registry.article.title} ({len(registry.claims)} claims, "
         f"as of {registry.article.as_of})"
     )
+    drafts = any(claim.draft for claim in registry.claims)
     for col in ("id", "theme", "kind", "needs"):
         table.add_column(col)
+    if drafts:  # a file from `workbook draft`: which claims are still drafts, how sure
+        table.add_column("draft")
     if snapshot is not None:
         table.add_column(f"in {snapshot.root}")
     for claim in registry.claims:
         row = [claim.id, claim.theme, claim.kind, " ".join(claim.data)]
+        if drafts:
+            sure = f" ({claim.confidence:.2f})" if claim.confidence is not None else ""
+            row.append(f"draft{sure}" if claim.draft else "")
         if snapshot is not None:
             missing = [f for f in claim.data if not snapshot.has(f)]
             row.append("yes" if not missing else "missing " + " ".join(missing))
