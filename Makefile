@@ -65,8 +65,10 @@ demo: setup  ## regenerate the synthetic demo snapshot in data/demo/ (seeded: sa
 lab: setup  ## open JupyterLab on notebooks/ with the project's environment
 	$(BIN)/jupyter lab --notebook-dir=notebooks --ServerApp.ip=127.0.0.1 $(LAB_ROOT)
 
-bench: setup  ## time --help, check and the bare imports (ratios, medians of 5) into docs/benchmarks.md
-	$(BIN)/python bench/bench.py --markdown docs/benchmarks.md
+# `make bench BENCH=--quick` for a first look (one repetition, scale to 2 articles)
+BENCH ?=
+bench: setup  ## time runs, reruns, kernels, check and the naive loop (ratios, scale) into docs/benchmarks.md
+	$(BIN)/python bench/bench.py --markdown docs/benchmarks.md $(BENCH)
 
 clean:  ## remove .venv, reports and caches
 	rm -rf $(VENV) reports .pytest_cache .ruff_cache

@@ -16,6 +16,7 @@ from pathlib import Path
 import click
 
 from analysis import paths
+from analysis.cliargs import expand_sources
 from analysis.errors import WorkbookError
 
 _DATE = click.DateTime(formats=["%Y-%m-%d"])
@@ -299,11 +300,15 @@ def run_cmd(snapshot_path, fresh, as_of, only, more_themes, extra, **options) ->
 
 
 def _run_snapshot(path: Path | None, fresh: bool, claims: Path) -> tuple[Path, list[str]]:
-    """The snapshot a run uses (fetched first with ``--fresh``) and the warnings to show."""
+    """The snapshot a run uses (fetched first with ``--fresh``) and the warnings to show;
+    nothing heavy is imported for a named snapshot (a rerun that reuses all stays fast)."""
+    if path is not None and not fresh:
+        return path, []
     from analysis.snapshot import default_snapshot
-    from analysis.snapshot.fetch.run import fetch_fresh
 
     if fresh:
+        from analysis.snapshot.fetch.run import fetch_fresh
+
         path, why = fetch_fresh(claims, echo=_say)
         if path is not None:
             _say(f"snapshot: {path} (fetched now)")
@@ -322,34 +327,6 @@ def _run_snapshot(path: Path | None, fresh: bool, claims: Path) -> tuple[Path, l
 
 
 # ---------------------------------------------------------------- fetch
-def expand_sources(args: list[str]) -> list[str]:
-    """Let ``--sources fred yahoo`` (space-separated, as in DESIGN.md) mean ``--sources fred
-    --sources yahoo``: the command takes no positional argument, so a bare word after
-    ``--sources`` can only be another source.
-    """
-    out: list[str] = []
-    taking = skip_value = False
-    for arg in args:
-        if skip_value:
-            out.append(arg)
-            skip_value = False
-        elif arg == "--":
-            taking = False
-            out.append(arg)
-        elif arg == "--sources":
-            out.append(arg)
-            skip_value = taking = True
-        elif arg.startswith("--sources="):
-            out.append(arg)
-            taking = True
-        elif taking and not arg.startswith("-"):
-            out.extend(["--sources", arg])
-        else:
-            taking = False
-            out.append(arg)
-    return out
-
-
 class _FetchCommand(click.Command):
     """Accepts space-separated ``--sources`` and turns usage errors into one line (exit 2)."""
 

@@ -22,7 +22,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from analysis.cli import expand_sources
+from analysis.cliargs import expand_sources
 from analysis.snapshot import Snapshot
 from analysis.snapshot.fetch.policy import (
     FetchError,

@@ -243,6 +243,7 @@ def fake_kernel(monkeypatch):
 
     monkeypatch.setattr("analysis.run.execute._execute", execute)
     monkeypatch.setattr("analysis.run.reuse.code_digest", lambda: "code v1")
+    monkeypatch.setattr("analysis.run.kernels.Zygote.start", lambda self: None)  # no kernel
 
     def ran() -> list[str]:
         done = sorted(calls)
@@ -291,6 +292,26 @@ def test_unchanged_inputs_are_reused_and_any_change_reruns(toy, fake_kernel, mon
     assert run(alpha=0.01, show_code=True, only=["policy"]) == {"policy": "reused"}
     assert not (out / "levels.html").exists()  # the report holds the run's themes only
     assert not [p for p in toy["tmp"].iterdir() if p.name.startswith(".report")]
+
+
+def test_a_rerun_with_nothing_changed_says_so_and_keeps_the_report(toy, fake_kernel):
+    out = toy["tmp"] / "report"
+    args = ["--snapshot", str(toy["snapshot"]), "--claims", str(toy["claims"]), "--notebooks",
+            str(FIXTURES), "--out", str(out), "--notes", str(toy["tmp"])]  # fmt: skip
+    first = invoke(*args)
+    assert first.exit_code == 0, first.output
+    assert fake_kernel() == ["levels", "policy"]
+    index = (out / "index.html").read_bytes()
+    again = invoke(*args)
+    assert again.exit_code == 0, again.output
+    assert "nothing changed since the last run" in again.output
+    assert [line.split()[:2] for line in again.output.splitlines() if "reused" in line] == [
+        ["levels", "reused"], ["policy", "reused"]
+    ]  # fmt: skip
+    assert f"index: {out / 'index.html'}" in again.output
+    assert fake_kernel() == [] and (out / "index.html").read_bytes() == index
+    forced = invoke(*args, "--force")
+    assert forced.exit_code == 0 and fake_kernel() == ["levels", "policy"]
 
 
 def test_a_notebook_that_records_nothing_fails_its_claims(toy, monkeypatch):

@@ -1,4 +1,10 @@
-"""Execution: each notebook through papermill in its own kernel, then its HTML page."""
+"""Execution: each notebook through papermill in a warm kernel of its own, then its HTML page.
+
+The kernels come from a :class:`~analysis.run.kernels.KernelPool`: forked from a template
+process that imported the analysis stack once, started ahead while the previous notebooks run,
+one kernel per notebook, shut down after it. The working folder, the parameters, the cell
+timeout and the error handling are papermill's, as with a kernel it starts itself.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +13,12 @@ import sys
 import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
+from functools import partial
 from pathlib import Path
 
 from analysis.report.htmlexport import export_notebook, page_banner
-from analysis.report.results_json import write_json
+from analysis.run.kernels import KernelError, KernelPool, Zygote
 from analysis.run.model import Job, Status, ThemeRun
 from analysis.run.output import fatal
 
@@ -31,6 +38,38 @@ def _quiet_papermill() -> Iterator[None]:
         logger.setLevel(level)
 
 
+@contextmanager
+def _kernel(job: Job) -> Iterator[object | None]:
+    """The job's warm kernel from its pool, shut down after the notebook; or None: papermill
+    then starts one itself (no pool, or the pool could not start one: papermill then tries,
+    and its error is the notebook's, as without warm kernels)."""
+    try:
+        km = job.kernels.acquire() if job.kernels is not None else None
+    except KernelError:
+        km = None
+    if job.announce is not None:  # as the notebook starts, not while it waits for a kernel
+        job.announce()
+    try:
+        yield km
+    finally:
+        if km is not None:
+            job.kernels.release(km)
+
+
+def _pool(todo: Sequence[Job], jobs: int, template: Zygote | None) -> KernelPool | None:
+    """A pool of warm kernels for the jobs (those whose notebooks share its folder use it),
+    forked from ``template`` when given (else from a template process of its own)."""
+    if not todo:
+        return None
+    cwd = todo[0].notebook.parent
+    mine = [job for job in todo if job.notebook.parent == cwd]
+    pool = KernelPool(cwd, size=min(jobs, len(mine)), total=len(mine), extra_arguments=KERNEL_ARGS,
+                      zygote=template)  # fmt: skip
+    for job in mine:
+        job.kernels = pool
+    return pool
+
+
 def _execute(job: Job, stage: Path, show_code: bool, page: dict) -> tuple[str | None, float]:
     """Run one notebook into ``stage`` and export its page; return ``(error, seconds)``.
 
@@ -43,17 +82,20 @@ def _execute(job: Job, stage: Path, show_code: bool, page: dict) -> tuple[str | 
     started, error = time.monotonic(), None
     ipynb = stage / f"{job.theme}.ipynb"
     try:
-        papermill.execute_notebook(
-            str(job.notebook),
-            str(ipynb),
-            parameters=job.parameters,
-            kernel_name="python3",
-            cwd=str(job.notebook.parent),
-            progress_bar=False,
-            log_output=False,
-            execution_timeout=CELL_TIMEOUT,
-            extra_arguments=KERNEL_ARGS,
-        )
+        with _kernel(job) as km:
+            started = time.monotonic()  # the wait for a free kernel is not the notebook's time
+            papermill.execute_notebook(
+                str(job.notebook),
+                str(ipynb),
+                parameters=job.parameters,
+                kernel_name="python3",
+                cwd=str(job.notebook.parent),
+                progress_bar=False,
+                log_output=False,
+                execution_timeout=CELL_TIMEOUT,
+                extra_arguments=KERNEL_ARGS,
+                km=km,
+            )
     except PapermillExecutionError as exc:
         error = f"notebook failed: {exc.ename}: {exc.evalue}"
     except Exception as exc:  # a dead kernel, a timeout: report it, run the others
@@ -74,7 +116,14 @@ def _execute(job: Job, stage: Path, show_code: bool, page: dict) -> tuple[str | 
 
 
 def run_jobs(
-    todo: Sequence[Job], stage: Path, *, jobs: int, show_code: bool, page: dict, progress: bool
+    todo: Sequence[Job],
+    stage: Path,
+    *,
+    jobs: int,
+    show_code: bool,
+    page: dict,
+    progress: bool,
+    template: Zygote | None = None,
 ) -> dict[str, ThemeRun]:
     """Execute the jobs, ``jobs`` at a time, with a progress bar (a line each when not a tty)."""
     from tqdm import tqdm
@@ -89,14 +138,18 @@ def run_jobs(
         disable=not (progress and tty and todo),
         dynamic_ncols=True,
     )
-    workers = ThreadPoolExecutor(max_workers=max(1, min(jobs, len(todo))))
+    kernels = _pool(todo, jobs, template)
+    # with every kernel from the pool (at most `jobs` in use), twice as many threads: a page is
+    # exported while the next notebook already runs in the kernel its notebook left free
+    pooled = kernels is not None and all(job.kernels is kernels for job in todo)
+    workers = ThreadPoolExecutor(max_workers=max(1, min(jobs * (1 + pooled), len(todo))))
 
     def work(job: Job) -> tuple[str | None, float]:
         if progress and not tty:  # a line as each starts: the first ends after a while
-            print(f"[start] {job.theme}", file=sys.stderr, flush=True)
+            job.announce = partial(print, f"[start] {job.theme}", file=sys.stderr, flush=True)
         return _execute(job, stage, show_code, page)
 
-    with _quiet_papermill(), bar, workers as pool:
+    with _quiet_papermill(), bar, kernels or nullcontext(), workers as pool:
         futures = {pool.submit(work, job): job for job in todo}
         for n, future in enumerate(as_completed(futures), start=1):
             job, (error, seconds) = futures[future], future.result()
@@ -104,9 +157,6 @@ def run_jobs(
             runs[job.theme] = ThemeRun(
                 job.theme, status, job.notebook, error=error, seconds=round(seconds, 2)
             )
-            if status == "ok":
-                record = {"fingerprint": job.fingerprint, "seconds": round(seconds, 2)}
-                write_json(stage / ".fingerprints" / f"{job.theme}.json", record)
             bar.update()
             bar.set_postfix_str(f"{job.theme}: {status}")
             line = f"[{n}/{len(todo)}] {job.theme}: {error or f'ok ({seconds:.1f} s)'}"

@@ -46,7 +46,12 @@ class RunSummary:
 
 @dataclass(slots=True)
 class Job:
+    """One theme's notebook to run: its parameters, its fingerprint (for reuse) and where its
+    kernel comes from (a :class:`~analysis.run.kernels.KernelPool`; None: papermill's own)."""
+
     theme: str
     notebook: Path
     parameters: dict[str, Any]
     fingerprint: str = ""
+    kernels: Any = None
+    announce: Any = None  # called as the notebook starts (the progress line), if set

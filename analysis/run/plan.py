@@ -7,14 +7,14 @@ import json
 from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
-
-from analysis.claims import Registry
 from analysis.errors import RunError
 from analysis.run.model import Job
 from analysis.run.parameters import CONTRACT, validate_parameters
+
+if TYPE_CHECKING:
+    from analysis.claims import Registry
 
 GENERIC = "claims.ipynb"  # walks through the claims of any theme given as a parameter
 
@@ -91,6 +91,8 @@ def check_arguments(
 
 def parse_parameter(text: str) -> tuple[str, object]:
     """``NAME=VALUE`` from ``--parameter``; the value is read as YAML (3, 0.1, true, text)."""
+    import yaml
+
     name, sep, raw = text.partition("=")
     if not sep or not name.strip():
         raise RunError(f"--parameter {text!r}: expected NAME=VALUE")
