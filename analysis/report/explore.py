@@ -34,7 +34,6 @@ if TYPE_CHECKING:
     from analysis.snapshot import Snapshot
 
 RERUN_PREFIX = "Rerun alone (not adjusted across the claims file): "
-DEFAULT_ALPHA = Context().alpha
 
 
 class RerunError(WorkbookError):
@@ -61,11 +60,7 @@ class ClaimView:
         ``alpha`` (for :meth:`rerun`) defaults to the workbook's, else 0.05.
         """
         original = wb.registry.get(claim_id)  # KeyError naming the claims file if unknown
-        ctx = Context(
-            until=wb.until,
-            alpha=alpha if alpha is not None else getattr(wb, "alpha", DEFAULT_ALPHA),
-            publication=wb.registry.article.as_of,
-        )
+        ctx = wb.context if alpha is None else replace(wb.context, alpha=alpha)
         return cls(original, wb.results[claim_id], wb.snapshot, ctx)
 
     # ------------------------------------------------------------------ handles

@@ -81,8 +81,10 @@ def figure_html(fig, *, alt: str, caption: str | None = None) -> str:
 def finding(result: ClaimResult, shows: str = "") -> str:
     """The alt text: what the chart shows (its title), the verdict and the first sentence of the
     result's summary."""
+    from analysis.report.page import first_sentence
+
     verdict = result.verdict.replace("_", " ")
-    first = re.split(r"(?<=[.!?])\s+(?=[A-Z])", result.summary.strip(), maxsplit=1)[0]
+    first = first_sentence(result.summary)
     chart = f"Chart: {' '.join(shows.split()).rstrip('.')}. " if shows.strip() else ""
     return f"{chart}Verdict: {verdict}. {first}"
 

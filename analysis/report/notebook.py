@@ -117,10 +117,14 @@ class Workbook:
 
         return ClaimView.from_workbook(self, claim_id)
 
+    @property
+    def context(self) -> Context:
+        """The run's settings, as the claims were evaluated with them."""
+        return Context(until=self.until, alpha=self.alpha, publication=self.registry.article.as_of)
+
     def cut_for(self, claim_id: str) -> date | None:
         """The last date of data the claim's check may read (its as-of date)."""
-        ctx = Context(until=self.until, publication=self.registry.article.as_of)
-        return ctx.cut_for(self.registry.get(claim_id))
+        return self.context.cut_for(self.registry.get(claim_id))
 
     def _claim(self, claim_id: str) -> Claim:
         """The claim as its check read the snapshot (an accepted proxy swapped in)."""

@@ -19,6 +19,8 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
 
+from analysis.report.formatting import day
+from analysis.report.formatting import ordinal as in_words_ordinal
 from analysis.report.names import label, unit
 
 MARGIN = pd.Timedelta(days=45)
@@ -176,10 +178,9 @@ def mark_publication(ax, day) -> None:
 
 
 # ------------------------------------------------------------------ numbers and dates in words
-def fmt_day(day) -> str:
-    """``2 Jan 2026``."""
-    d = pd.Timestamp(day)
-    return f"{d.day} {d:%b %Y}"
+def fmt_day(when) -> str:
+    """``2 Jan 2026`` (:func:`analysis.report.formatting.day`, for a date or a timestamp)."""
+    return day(f"{pd.Timestamp(when):%Y-%m-%d}")
 
 
 def fmt_span(start, end) -> str:
@@ -234,10 +235,8 @@ def minus(text: str) -> str:
 
 
 def ordinal(n: float) -> str:
-    """``5 -> '5th'``, ``21 -> '21st'``."""
-    k = round(n)
-    end = "th" if 10 <= k % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(k % 10, "th")
-    return f"{k}{end}"
+    """``5 -> '5th'``, ``21.4 -> '21st'``: a percentile rounded, in words."""
+    return in_words_ordinal(round(n))
 
 
 def number(text) -> float | None:
