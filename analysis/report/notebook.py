@@ -147,6 +147,7 @@ class Workbook:
         if have[0].startswith("user/"):  # a user file holds many series: those the claim reads
             named = _texts(claim.params.model_dump())
             frame = frame[[c for c in frame.columns if c in named] or list(frame.columns)]
+            frame = frame.dropna(how="all")  # dates where none of those series has a value
         cut = self.cut_for(claim_id)
         if cut is not None:
             frame = frame.loc[: pd.Timestamp(cut)]
