@@ -225,6 +225,12 @@ def test_two_kernels_run_in_parallel_and_agree_with_check(toy):
     assert not [p for p in toy["tmp"].iterdir() if p.name.startswith(".report")]
 
 
+def _no_template(self, *args):
+    from analysis.run.kernels import KernelError
+
+    raise KernelError("no template process in these tests")
+
+
 @pytest.fixture
 def fake_kernel(monkeypatch):
     """Replace the notebook execution by a quick stand-in; return the themes it ran, per run."""
@@ -244,6 +250,7 @@ def fake_kernel(monkeypatch):
     monkeypatch.setattr("analysis.run.execute._execute", execute)
     monkeypatch.setattr("analysis.run.reuse.code_digest", lambda: "code v1")
     monkeypatch.setattr("analysis.run.kernels.Zygote.start", lambda self: None)  # no kernel
+    monkeypatch.setattr("analysis.run.kernels.Zygote.prime", _no_template)  # evaluated here
 
     def ran() -> list[str]:
         done = sorted(calls)

@@ -18,8 +18,8 @@ import statsmodels.api as sm
 from statsmodels.tsa.stattools import coint
 
 from analysis.errors import InsufficientDataError
+from analysis.stats.cointegration import engle_granger
 from analysis.stats.convergence import (
-    engle_granger,
     growth_differential_trend,
     growth_from_levels,
     sigma_convergence,

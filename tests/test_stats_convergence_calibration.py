@@ -22,7 +22,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.stats.convergence import EG_LAGS, _eg_with_null, growth_differential_trend
+from analysis.stats.cointegration import EG_LAGS, _eg_with_null
+from analysis.stats.convergence import growth_differential_trend
 
 R = 1000
 SIZES = (44, 84, 124)

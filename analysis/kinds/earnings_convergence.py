@@ -58,7 +58,7 @@ def yoy_growth(eps: pd.Series) -> tuple[pd.Series, list[str]]:
 def cointegration(small: pd.Series, large: pd.Series, names: tuple[str, str], alpha: float):
     """Engle-Granger on the whole common quarterly history of EPS levels, or why not."""
     from analysis.errors import InsufficientDataError
-    from analysis.stats.convergence import engle_granger
+    from analysis.stats.cointegration import engle_granger
 
     if any("ttm" in n.lower() for n in names):
         return None, "Engle-Granger not run: trailing-12-month sums over-reject (use *_eps_q)"

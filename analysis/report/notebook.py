@@ -25,6 +25,7 @@ import pandas as pd
 from IPython.display import HTML, display
 
 from analysis.checks import Context, evaluate_all
+from analysis.checks.primed import lookup
 from analysis.claims import Claim, Registry, load_claims
 from analysis.report.banners import page_css, render_markdown, synthetic_banner, verdict_box
 from analysis.report.figures import chart_html
@@ -62,10 +63,15 @@ class Workbook:
         alpha: float = 0.05,
         notes_dir: str | Path = "../notes",
     ) -> Workbook:
-        """Load the claims and the snapshot and evaluate every claim (as ``workbook check``)."""
+        """Load the claims and the snapshot and evaluate every claim (as ``workbook check``);
+        in a kernel of ``workbook run``, the run's own evaluation of these very inputs, done
+        once for all its notebooks (:mod:`analysis.checks.primed`)."""
+        until = date.fromisoformat(as_of) if as_of else None
+        if (primed := lookup(snapshot, claims, until, alpha)) is not None:
+            registry, snap, by_id = primed
+            return cls(registry, snap, dict(by_id), Path(notes_dir), until, alpha)
         registry = load_claims(claims)
         snap = Snapshot(snapshot)
-        until = date.fromisoformat(as_of) if as_of else None
         results = evaluate_all(registry, snap, Context(until=until, alpha=alpha))
         return cls(registry, snap, {r.id: r for r in results}, Path(notes_dir), until, alpha)
 

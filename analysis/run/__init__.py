@@ -30,6 +30,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date
+from functools import cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -107,11 +108,14 @@ def _run(snapshot, claims, out: Path, key: str, *, jobs: int, force: bool, templ
     check_out(out, (snap.root, paths.NOTEBOOKS, paths.DATA, notebooks_dir))
     common = reuse.common_inputs(snap.root, registry, show_code)
     evaluation = reuse.evaluation_key(snap.root, Path(claims), as_of, alpha)
-    evaluated = None if force else _evaluate(registry, snap, as_of, alpha, out, evaluation)
+    prime = cache(partial(_prime, template, snap.root, Path(claims).absolute(), as_of, alpha))
+    evaluated = None if force else _evaluate(registry, snap, as_of, alpha, out, evaluation, prime)
     with _staged(out, progress) as stage:
         inputs = reuse.theme_inputs(registry, evaluated, notes_dir)
         runs = _stage_themes(planned, common, inputs, stage, out, force=force)
         todo = [job for job in planned if job.theme not in runs]
+        if todo:  # the notebooks' evaluation, done once for all (cached: at most once a run)
+            prime()
         if progress:  # at once: the first notebook takes a while to finish on a fresh machine
             print(f"workbook: {_plan_line(snap, todo, len(runs), jobs)}", file=sys.stderr)
         runs |= _execute(todo, stage, snap, template, jobs=jobs, show_code=show_code,
@@ -120,16 +124,16 @@ def _run(snapshot, claims, out: Path, key: str, *, jobs: int, force: bool, templ
         ordered = tuple(_final_paths(runs[t], stage, out) for t in themes)
         _write(stage, out, ordered, registry, snap, alpha, as_of, warnings, show_code, notes_dir)
         if not any(r.status == "failed" for r in ordered):  # a failure is never kept as it is
-            reuse.record_run(stage, key, evaluation, ordered)
+            reuse.record_run(stage, key, evaluation, ordered, template.evaluation_seconds)
     return RunSummary(out, out / "index.html", out / "results.json", snap.root, ordered,
                       tuple(warnings))  # fmt: skip
 
 
 @contextmanager
 def _template() -> Iterator[Any]:
-    """The process the kernels are forked from (:mod:`~analysis.run.kernels`), started at once
-    so that it imports the analysis stack while this process loads, checks and evaluates;
-    ended with the run, whatever happens."""
+    """The process the kernels are forked from (:mod:`~analysis.run.template`), started at
+    once so that it imports the analysis stack while this process loads and checks; ended with
+    the run, whatever happens."""
     from analysis.run.kernels import WARM_MODULES, Zygote
 
     template = Zygote(WARM_MODULES)
@@ -178,21 +182,37 @@ def _kept_report(out: Path, key: str, snapshot: Path, progress: bool) -> RunSumm
     return RunSummary(out, out / "index.html", out / "results.json", snapshot.absolute(), runs)
 
 
-def _evaluate(registry, snap, as_of, alpha, out: Path, key: str) -> dict[str, list] | None:
+def _prime(template, snapshot: Path, claims: Path, as_of, alpha: float) -> list[dict] | None:
+    """The claims evaluated once in the template process, for the kernels forked from it
+    (:mod:`analysis.checks.primed`); their results as JSON records, or None when the template
+    could not (the notebooks then evaluate for themselves)."""
+    from analysis.run.kernels import KernelError
+
+    day = as_of.isoformat() if as_of else None
+    try:
+        return template.prime(str(snapshot), str(claims), day, alpha)
+    except KernelError:
+        return None
+
+
+def _evaluate(registry, snap, as_of, alpha, out: Path, key: str, prime) -> dict[str, list] | None:
     """The claims' results as the notebooks record them (JSON form), per theme: those of the
-    last good run when the evaluation's inputs are the same, else evaluated now; None when the
-    evaluation fails (every theme then runs, and its notebook shows why)."""
+    last good run when the evaluation's inputs are the same, else evaluated now (by ``prime``,
+    in the template process; in this one when it cannot); None when the evaluation fails
+    (every theme then runs, and its notebook shows why)."""
     if (previous := reuse.previous_results(out, key, registry.themes)) is not None:
         return previous
-    from analysis.checks import Context, evaluate_all
+    records = prime()
+    if records is None:
+        from analysis.checks import Context, evaluate_all
 
-    try:
-        results = evaluate_all(registry, snap, Context(until=as_of, alpha=alpha))
-        records = json.loads(json.dumps([r.to_dict() for r in results]))
-    except Exception as exc:
-        if fatal(exc):
-            raise
-        return None
+        try:
+            results = evaluate_all(registry, snap, Context(until=as_of, alpha=alpha))
+            records = json.loads(json.dumps([r.to_dict() for r in results]))
+        except Exception as exc:
+            if fatal(exc):
+                raise
+            return None
     by_theme: dict[str, list] = {}
     for record in records:
         by_theme.setdefault(record["theme"], []).append(record)

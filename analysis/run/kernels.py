@@ -2,13 +2,13 @@
 
 A notebook's first cell would otherwise spend most of its kernel's life importing pandas, scipy,
 statsmodels, matplotlib and seaborn. The imports are paid once per run, in a **template**
-process (:class:`Zygote`, ``python -m analysis.run.kernels``) that imports the stack and then
-forks one kernel process per notebook on request; the child starts an ordinary IPython kernel
-(``ipykernel``'s own application, the kernelspec's arguments, the connection file
-``jupyter_client`` wrote, its own session and working folder), with the modules already in
-memory. ``jupyter_client`` manages it as any kernel (:class:`ForkedProvisioner`). Where a
-kernel cannot be forked (a kernelspec that is not this Python's ipykernel, no ``fork``), it is
-started as usual and imports the stack itself.
+process (:class:`~analysis.run.template.Zygote`) that imports the stack, evaluates the claims
+once (:mod:`analysis.checks.primed`) and then forks one kernel process per notebook on request;
+the child starts an ordinary IPython kernel (``ipykernel``'s own application, the kernelspec's
+arguments, the connection file ``jupyter_client`` wrote, its own session and working folder),
+with the modules and the evaluation already in memory. ``jupyter_client`` manages it as any
+kernel (:class:`ForkedProvisioner`). Where a kernel cannot be forked (a kernelspec that is not
+this Python's ipykernel, no ``fork``), it is started as usual and imports the stack itself.
 
 :class:`KernelPool` hands each notebook one kernel, warmed (the imports run silently: nothing
 in the user namespace, no history, no execution count used), and starts the next kernels while
@@ -21,7 +21,6 @@ nothing until the first :meth:`~KernelPool.take`.
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
@@ -34,21 +33,18 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from queue import Empty
 
-from jupyter_client import AsyncKernelManager
+from jupyter_client import AsyncKernelClient, AsyncKernelManager, BlockingKernelClient
 from jupyter_client.provisioning import LocalProvisioner
-from jupyter_core.utils import run_sync
+from jupyter_core.utils import ensure_async, run_sync
+from traitlets import Type
 
-from analysis import paths
+from analysis.run.template import KernelError, Zygote
 
-# what every theme notebook imports first; importing it ahead is what makes a kernel warm
-WARM_MODULES = (
-    "analysis.report.notebook",
-    "matplotlib.pyplot",
-    "seaborn",
-    "statsmodels.api",
-    "scipy.stats",
-)
+# what every theme notebook imports first (the Workbook, and the charts' matplotlib and
+# seaborn); the statistics' own modules are imported by the evaluation the template does first
+WARM_MODULES = ("analysis.report.notebook", "analysis.report.plots")
 WARM_CODE = (
     "def _workbook_warm():\n"
     "    import importlib\n"
@@ -60,65 +56,6 @@ WARM_CODE = (
 )
 START_TIMEOUT = 60  # seconds for a kernel to answer once started
 WARM_TIMEOUT = 300  # seconds for the imports; a kernel slower than that is broken
-
-
-class KernelError(RuntimeError):
-    """A kernel could not be started or warmed."""
-
-
-class Zygote:
-    """The template process: imports ``modules`` once, then forks a kernel per request."""
-
-    def __init__(self, modules: Sequence[str]) -> None:
-        self.modules = tuple(modules)
-        self._lock = threading.Lock()
-        self._process: subprocess.Popen | None = None
-        self._ready = False
-        self.broken = not hasattr(os, "fork")
-
-    def start(self) -> None:
-        """Start the template process (it imports the modules in the background)."""
-        with self._lock:
-            self._start()
-
-    def _start(self) -> None:
-        if self._process is None and not self.broken:
-            self._process = subprocess.Popen(
-                [sys.executable, "-m", "analysis.run.kernels", json.dumps(self.modules)],
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-                cwd=paths.PACKAGE.parent,  # this very package, whatever the caller's folder
-            )  # fmt: skip
-
-    def fork(self, argv: Sequence[str], cwd: str, env: dict[str, str]) -> int:
-        """Fork a kernel process running ``ipykernel`` with ``argv``; return its pid."""
-        with self._lock:
-            if self.broken:
-                raise KernelError("the template process is not available")
-            try:
-                self._start()
-                if not self._ready:
-                    if self._process.stdout.readline().strip() != "ready":
-                        raise KernelError("the template process did not start")
-                    self._ready = True
-                request = {"argv": list(argv), "cwd": cwd, "env": env}
-                self._process.stdin.write(json.dumps(request) + "\n")
-                self._process.stdin.flush()
-                return int(json.loads(self._process.stdout.readline())["pid"])
-            except (OSError, ValueError, KeyError, KernelError) as exc:
-                self.broken = True
-                raise KernelError(f"the template process failed: {exc}") from exc
-
-    def close(self) -> None:
-        """End the template process (the kernels it forked are shut down by their pool)."""
-        with self._lock:
-            process, self._process, self.broken = self._process, None, True
-        if process is not None:  # its kernels are processes of their own: it may simply go
-            with suppress(OSError):
-                process.stdin.close()
-            process.kill()
-            process.wait()
-            with suppress(OSError):
-                process.stdout.close()
 
 
 class ForkedProcess:
@@ -179,12 +116,56 @@ class WarmError(KernelError):
     """The kernel started, but the analysis stack did not import in it."""
 
 
+async def _wait_for_ready(self, timeout: float | None = None) -> None:
+    """``wait_for_ready`` without its fixed 0.2 s wait: ready once a ``kernel_info`` request
+    has its reply on the shell channel and its ``idle`` status on IOPub (which shows IOPub
+    connected, as jupyter_client checks, and flushed of this request's messages); asked again
+    when IOPub was not yet connected. jupyter_client waits until IOPub has been quiet for
+    0.2 s instead, twice per notebook (the pool's warm-up, then nbclient's)."""
+    deadline = time.monotonic() + (timeout if timeout is not None else float("inf"))
+    while True:
+        msg_id, reply, idle = self.kernel_info(), None, False
+        with suppress(Empty):
+            while reply is None:
+                msg = await ensure_async(self.shell_channel.get_msg(timeout=1))
+                if msg["parent_header"].get("msg_id") == msg_id:
+                    reply = msg
+        with suppress(Empty):
+            while reply is not None and not idle:
+                msg = await ensure_async(self.iopub_channel.get_msg(timeout=0.2))
+                idle = msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == (
+                    "status"
+                ) and msg["content"].get("execution_state") == "idle"  # fmt: skip
+        if idle:
+            self._handle_kernel_info_reply(reply)
+            return
+        if not await ensure_async(self.is_alive()):
+            raise RuntimeError("Kernel died before replying to kernel_info")
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"Kernel didn't respond in {timeout:.0f} seconds")
+
+
+class ReadyClient(AsyncKernelClient):
+    """nbclient's client (asynchronous) with :func:`_wait_for_ready`."""
+
+    wait_for_ready = _wait_for_ready
+
+
+class ReadyBlockingClient(BlockingKernelClient):
+    """The warm-up's client (blocking) with :func:`_wait_for_ready`."""
+
+    wait_for_ready = run_sync(_wait_for_ready)
+
+
 class WarmKernelManager(AsyncKernelManager):
-    """A kernel manager whose kernel is forked from a :class:`Zygote` (when given), and that
+    """A kernel manager whose kernel is forked from a :class:`Zygote` (when given), whose
+    clients wait for readiness without a fixed pause (:func:`_wait_for_ready`), and that
     remembers the clients it made, so that :func:`shutdown` closes them too (nbclient leaves a
     client open when the kernel manager is not its own)."""
 
     zygote: Zygote | None = None
+    client_factory = Type(ReadyClient, klass=AsyncKernelClient)
+    blocking_class = Type(ReadyBlockingClient, klass=BlockingKernelClient)
 
     async def _async_pre_start_kernel(self, **kw):
         if self.provisioner is None and self.zygote is not None:
@@ -376,56 +357,3 @@ class KernelPool:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-# ---------------------------------------------------------------- the template process
-
-
-def serve(modules: Sequence[str]) -> None:
-    """The template process: import ``modules`` and ipykernel, say ``ready``, then fork one
-    kernel per request line (``{"argv", "cwd", "env"}``) and answer its pid; end at EOF."""
-    import importlib
-
-    os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
-    for name in (*modules, "ipykernel.kernelapp"):
-        importlib.import_module(name)
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped as they end
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the runner's; EOF ends this
-    first = sys.path[0] if sys.path else None
-    print("ready", flush=True)
-    for line in sys.stdin:
-        request = json.loads(line)
-        pid = os.fork()
-        if pid == 0:
-            _kernel_child(request, first)
-        print(json.dumps({"pid": pid}), flush=True)
-
-
-def _kernel_child(request: dict, first: str | None) -> None:
-    """In the forked child: become an ordinary kernel process, as ``ipykernel_launcher``."""
-    code = 1
-    try:
-        os.setsid()  # its own session and process group, as jupyter_client starts kernels
-        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-        signal.signal(signal.SIGINT, signal.default_int_handler)  # interrupts reach the cell
-        devnull = os.open(os.devnull, os.O_RDWR)
-        os.dup2(devnull, 0)
-        os.dup2(devnull, 1)
-        os.chdir(request["cwd"])
-        os.environ.clear()
-        os.environ.update(request["env"])
-        if sys.path and sys.path[0] == first:  # ipykernel_launcher drops the launch folder
-            del sys.path[0]
-        sys.argv = [sys.executable, *request["argv"]]
-        from ipykernel import kernelapp
-
-        kernelapp.launch_new_instance(argv=request["argv"])
-        code = 0
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 0
-    finally:
-        os._exit(code)
-
-
-if __name__ == "__main__":
-    serve(json.loads(sys.argv[1]) if len(sys.argv) > 1 else WARM_MODULES)

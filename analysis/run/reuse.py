@@ -192,11 +192,14 @@ def unchanged_run(out: Path, key: str) -> list[dict[str, Any]] | None:
     return themes if all((out / rel).is_file() for rel in files) else None
 
 
-def record_run(stage: Path, key: str, evaluation: str, runs: Sequence) -> None:
+def record_run(
+    stage: Path, key: str, evaluation: str, runs: Sequence, seconds: float | None = None
+) -> None:
     """Record the run key, the evaluation key and the themes, for the next run's
-    :func:`unchanged_run` and :func:`previous_results`."""
+    :func:`unchanged_run` and :func:`previous_results`, with the seconds the claims' evaluation
+    took in the template process (None: not evaluated there)."""
     themes = [{"theme": r.theme, "notebook": str(r.notebook), "seconds": r.seconds} for r in runs]
-    record = {"key": key, "evaluation": evaluation, "themes": themes}
+    record = {"key": key, "evaluation": evaluation, "themes": themes, "evaluation_seconds": seconds}
     text = json.dumps(record, indent=1) + "\n"
     (stage / RUN_RECORD).write_text(text, encoding="utf-8")
 

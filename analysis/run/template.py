@@ -1,0 +1,192 @@
+"""The template process that every notebook's kernel is forked from.
+
+:class:`Zygote` starts it (``python -m analysis.run.template``) at the beginning of a run. It
+imports the analysis stack once, says ``ready``, and then answers one request per line on its
+standard input:
+
+- ``{"prime": {"snapshot", "claims", "as_of", "alpha"}}``: evaluate the claims once
+  (:func:`analysis.checks.primed.prime`) and answer their results as JSON records, with the
+  seconds the evaluation took; every kernel forked afterwards inherits the evaluation, so its
+  notebook shows the results the runner saw without evaluating them again;
+- ``{"argv", "cwd", "env"}``: fork a kernel process (``ipykernel`` with those arguments, in that
+  folder, with that environment) and answer its pid.
+
+The answers go on a channel of their own (the process's original standard output), so that
+anything the evaluation prints goes to standard error and never into the protocol. The process
+ends at the end of its input; the kernels it forked are processes of their own, shut down by
+their pool.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Sequence
+from contextlib import suppress
+from typing import Any
+
+from analysis import paths
+
+
+class KernelError(RuntimeError):
+    """A kernel could not be started or warmed."""
+
+
+class Zygote:
+    """The template process: imports ``modules`` once, then forks a kernel per request."""
+
+    def __init__(self, modules: Sequence[str]) -> None:
+        self.modules = tuple(modules)
+        self._lock = threading.Lock()
+        self._process: subprocess.Popen | None = None
+        self._ready = False
+        self.broken = not hasattr(os, "fork")
+        self.primed: tuple | None = None  # the inputs of the evaluation its kernels inherit
+        self.evaluation_seconds: float | None = None
+
+    def start(self) -> None:
+        """Start the template process (it imports the modules in the background)."""
+        with self._lock:
+            self._start()
+
+    def _start(self) -> None:
+        if self._process is None and not self.broken:
+            self._process = subprocess.Popen(
+                [sys.executable, "-m", "analysis.run.template", json.dumps(self.modules)],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                cwd=paths.PACKAGE.parent,  # this very package, whatever the caller's folder
+            )  # fmt: skip
+
+    def _ask(self, request: dict[str, Any]) -> dict[str, Any]:
+        """Send one request and read its answer (locked); a broken channel breaks the template."""
+        if self.broken:
+            raise KernelError("the template process is not available")
+        try:
+            self._start()
+            if not self._ready:
+                if self._process.stdout.readline().strip() != "ready":
+                    raise KernelError("the template process did not start")
+                self._ready = True
+            self._process.stdin.write(json.dumps(request) + "\n")
+            self._process.stdin.flush()
+            answer = json.loads(self._process.stdout.readline())
+            if not isinstance(answer, dict):
+                raise ValueError(f"unexpected answer {answer!r:.80}")
+            return answer
+        except (OSError, ValueError, KernelError) as exc:
+            self.broken = True
+            raise KernelError(f"the template process failed: {exc}") from exc
+
+    def prime(self, snapshot: str, claims: str, as_of: str | None, alpha: float) -> list[dict]:
+        """Evaluate the claims in the template, for every kernel forked after; return their
+        results as JSON records. Raises KernelError when the template cannot (the evaluation
+        failed: its error is in the message, and the notebooks evaluate for themselves)."""
+        inputs = {"snapshot": snapshot, "claims": claims, "as_of": as_of, "alpha": alpha}
+        with self._lock:
+            answer = self._ask({"prime": inputs})
+            if "error" in answer:
+                raise KernelError(f"evaluation in the template failed: {answer['error']}")
+            self.primed = tuple(inputs.values())
+            self.evaluation_seconds = float(answer.get("seconds", 0.0))
+            return list(answer["records"])
+
+    def fork(self, argv: Sequence[str], cwd: str, env: dict[str, str]) -> int:
+        """Fork a kernel process running ``ipykernel`` with ``argv``; return its pid."""
+        with self._lock:
+            answer = self._ask({"argv": list(argv), "cwd": cwd, "env": env})
+            try:
+                return int(answer["pid"])
+            except (KeyError, TypeError, ValueError) as exc:
+                self.broken = True
+                raise KernelError(f"the template process failed: {answer!r:.80}") from exc
+
+    def close(self) -> None:
+        """End the template process (the kernels it forked are shut down by their pool)."""
+        with self._lock:
+            process, self._process, self.broken = self._process, None, True
+        if process is not None:  # its kernels are processes of their own: it may simply go
+            with suppress(OSError):
+                process.stdin.close()
+            process.kill()
+            process.wait()
+            with suppress(OSError):
+                process.stdout.close()
+
+
+# ---------------------------------------------------------------- the template process
+
+
+def serve(modules: Sequence[str]) -> None:
+    """The template process: import ``modules`` and ipykernel, say ``ready``, then answer each
+    request line (module docstring); end at EOF."""
+    import importlib
+
+    channel = os.fdopen(os.dup(1), "w")  # the answers; stdout now goes where stderr goes
+    os.dup2(2, 1)
+    os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+    for name in (*modules, "ipykernel.kernelapp"):
+        importlib.import_module(name)
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped as they end
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the runner's; EOF ends this
+    first = sys.path[0] if sys.path else None
+    print("ready", file=channel, flush=True)
+    for line in sys.stdin:
+        request = json.loads(line)
+        if "prime" in request:
+            answer = _prime(request["prime"])
+        else:
+            pid = os.fork()
+            if pid == 0:
+                channel.close()
+                _kernel_child(request, first)
+            answer = {"pid": pid}
+        print(json.dumps(answer), file=channel, flush=True)
+
+
+def _prime(inputs: dict[str, Any]) -> dict[str, Any]:
+    """Evaluate the claims for the kernels to come; the error as text when it fails."""
+    from analysis.checks.primed import prime
+
+    started = time.monotonic()
+    try:
+        records = prime(inputs["snapshot"], inputs["claims"], inputs["as_of"], inputs["alpha"])
+    except Exception as exc:  # the runner evaluates for itself, and says why if it fails too
+        return {"error": f"{type(exc).__name__}: {exc}"}
+    return {"records": records, "seconds": round(time.monotonic() - started, 3)}
+
+
+def _kernel_child(request: dict, first: str | None) -> None:
+    """In the forked child: become an ordinary kernel process, as ``ipykernel_launcher``."""
+    code = 1
+    try:
+        os.setsid()  # its own session and process group, as jupyter_client starts kernels
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # interrupts reach the cell
+        devnull = os.open(os.devnull, os.O_RDWR)
+        os.dup2(devnull, 0)
+        os.dup2(devnull, 1)
+        os.chdir(request["cwd"])
+        os.environ.clear()
+        os.environ.update(request["env"])
+        if sys.path and sys.path[0] == first:  # ipykernel_launcher drops the launch folder
+            del sys.path[0]
+        sys.argv = [sys.executable, *request["argv"]]
+        from ipykernel import kernelapp
+
+        kernelapp.launch_new_instance(argv=request["argv"])
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 0
+    finally:
+        os._exit(code)
+
+
+if __name__ == "__main__":
+    from analysis.run.kernels import WARM_MODULES
+
+    serve(json.loads(sys.argv[1]) if len(sys.argv) > 1 else WARM_MODULES)

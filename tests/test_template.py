@@ -1,0 +1,109 @@
+"""The run's template process (analysis.run.template) and the evaluation it hands to every
+kernel forked from it (analysis.checks.primed): the claims are evaluated once a run, and each
+notebook's Workbook shows those very results without evaluating them again."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+
+import pytest
+
+from analysis.checks import Context, evaluate_all
+from analysis.checks.primed import lookup, prime
+from analysis.claims import load_claims
+from analysis.run.kernels import WARM_MODULES, KernelError, KernelPool, Zygote
+from analysis.snapshot import Snapshot
+from tests.test_kernel_pool import run_code
+from tests.test_runner import FIXTURES, toy  # noqa: F401 (fixtures)
+
+
+def test_a_primed_evaluation_serves_exactly_its_own_inputs(toy):
+    snapshot, claims = toy["snapshot"], toy["claims"]
+    records = prime(snapshot, claims, None, 0.05)
+    expected = evaluate_all(load_claims(claims), Snapshot(snapshot), Context())
+    assert [r["verdict"] for r in records] == [r.verdict for r in expected]
+    registry, snap, results = lookup(snapshot, claims, None, 0.05)
+    assert list(results) == ["toy_close", "toy_close_wrong", "toy_range"]
+    assert results["toy_close_wrong"].verdict == "contradicted"
+    assert snap.root == snapshot and registry.article.id == "toy"
+    # another level, another date, another claims file: evaluated as usual
+    assert lookup(snapshot, claims, None, 0.10) is None
+    assert lookup(snapshot, claims, "2025-12-31", 0.05) is None
+    other = toy["tmp"] / "other.yaml"
+    shutil.copy(claims, other)
+    assert lookup(snapshot, other, None, 0.05) is None
+    # a file changed since (its size or modification time): evaluated as usual
+    st = os.stat(claims)
+    os.utime(claims, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000))
+    assert lookup(snapshot, claims, None, 0.05) is None
+    prime(snapshot, claims, None, 0.05)
+    assert lookup(snapshot, claims, None, 0.05) is not None
+    (snapshot / "prices" / "^RUT.csv").write_text("Date,Close\n2026-01-02,2600\n")
+    assert lookup(snapshot, claims, None, 0.05) is None
+
+
+@pytest.mark.notebook
+def test_a_kernel_forked_after_priming_opens_the_workbook_without_evaluating(toy):
+    snapshot, claims = str(toy["snapshot"]), str(toy["claims"])
+    template = Zygote(WARM_MODULES)
+    try:
+        records = template.prime(snapshot, claims, None, 0.05)
+        assert [r["id"] for r in records] == ["toy_close", "toy_close_wrong", "toy_range"]
+        assert template.evaluation_seconds > 0
+        with KernelPool(FIXTURES, size=1, total=1, zygote=template) as pool, pool.take() as km:
+            code = (
+                "import analysis.report.notebook as nb\n"
+                "def refuse(*a, **k): raise AssertionError('evaluated again')\n"
+                "nb.evaluate_all = refuse\n"
+                f"wb = nb.Workbook.open(snapshot={snapshot!r}, claims={claims!r})\n"
+                "[wb.results[c].verdict for c in ('toy_close', 'toy_close_wrong', 'toy_range')]"
+            )
+            shown = run_code(km, code)
+    finally:
+        template.close()
+    assert shown == str([r["verdict"] for r in records])
+
+
+@pytest.mark.notebook
+def test_a_failed_evaluation_is_said_and_the_template_still_forks_kernels(toy, tmp_path):
+    template = Zygote(WARM_MODULES)
+    try:
+        missing = tmp_path / "no-such-claims.yaml"
+        with pytest.raises(KernelError, match="evaluation in the template failed.*no-such-claims"):
+            template.prime(str(toy["snapshot"]), str(missing), None, 0.05)
+        assert not template.broken and template.primed is None
+        with KernelPool(tmp_path, size=1, total=1, zygote=template) as pool, pool.take() as km:
+            assert run_code(km, "6 * 7") == "42"
+    finally:
+        template.close()
+
+
+@pytest.mark.notebook
+def test_what_the_template_prints_never_reaches_its_answers(tmp_path, capfd):
+    """``import this`` prints the Zen of Python on standard output: it goes to standard
+    error, and the template's answers (on their own channel) still parse."""
+    template = Zygote(("this", *WARM_MODULES))
+    try:
+        with KernelPool(tmp_path, size=1, total=1, zygote=template) as pool, pool.take() as km:
+            assert run_code(km, "'this' in __import__('sys').modules") == "True"
+    finally:
+        template.close()
+    assert "Beautiful is better than ugly" in capfd.readouterr().err
+
+
+@pytest.mark.notebook
+def test_a_run_records_its_one_evaluation_and_the_notebooks_results_match_it(toy):
+    from analysis.run import run_all
+
+    out = toy["tmp"] / "report"
+    summary = run_all(toy["snapshot"], claims=toy["claims"], notebooks_dir=FIXTURES, out=out,
+                      jobs=2, progress=False)  # fmt: skip
+    assert [t.status for t in summary.themes] == ["ok", "ok"]
+    record = json.loads((out / ".fingerprints" / "run.json").read_text())
+    assert record["evaluation_seconds"] > 0  # evaluated once, in the template process
+    recorded = json.loads((out / "results.json").read_text())
+    verdicts = {c["id"]: c["verdict"] for c in recorded["claims"]}
+    assert verdicts == {"toy_close": "supported", "toy_close_wrong": "contradicted",
+                        "toy_range": "supported"}  # fmt: skip
