@@ -9,6 +9,7 @@ a provider failed, 128 + signal when interrupted). ``run`` exits 1 when a notebo
 
 from __future__ import annotations
 
+import os
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -140,7 +141,8 @@ def check_cmd(snapshot_path, as_of, claims_path, json_path, alpha) -> None:
     registry = load_claims(claims_path)
     snap = _open_snapshot(snapshot_path)
     until = as_of.date() if as_of else None
-    results = evaluate_all(registry, snap, Context(until=until, alpha=alpha))
+    ctx = Context(until=until, alpha=alpha)
+    results = evaluate_all(registry, snap, ctx, workers=os.cpu_count() or 1)
     title = f"{registry.article.title}: {len(results)} claims on {snap.describe()}"
     print_table(results, title=title, synthetic=snap.synthetic)
     if json_path is not None:

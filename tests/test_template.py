@@ -10,6 +10,7 @@ import shutil
 
 import pytest
 
+from analysis import paths
 from analysis.checks import Context, evaluate_all
 from analysis.checks.primed import lookup, prime
 from analysis.claims import load_claims
@@ -107,3 +108,13 @@ def test_a_run_records_its_one_evaluation_and_the_notebooks_results_match_it(toy
     verdicts = {c["id"]: c["verdict"] for c in recorded["claims"]}
     assert verdicts == {"toy_close": "supported", "toy_close_wrong": "contradicted",
                         "toy_range": "supported"}  # fmt: skip
+
+
+def test_claims_checked_in_forked_workers_give_the_very_same_results(demo_snapshot):
+    """``workers=2`` (``workbook check``, the template) forks two processes and hands each a
+    claim at a time; the results, the family's adjusted p-values included, are the same."""
+    registry = load_claims(paths.DEFAULT_CLAIMS)
+    serial = evaluate_all(registry, Snapshot(demo_snapshot.root), Context())
+    forked = evaluate_all(registry, Snapshot(demo_snapshot.root), Context(), workers=2)
+    assert [r.to_dict() for r in forked] == [r.to_dict() for r in serial]
+    assert {r.verdict for r in forked} >= {"supported", "contradicted", "inconclusive", "pending"}

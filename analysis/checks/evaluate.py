@@ -9,9 +9,14 @@ the verdicts decided on the adjusted ones.
 
 from __future__ import annotations
 
+import importlib
 import math
+import multiprocessing
+import pkgutil
 from dataclasses import replace
 from typing import TYPE_CHECKING
+
+import cloudpickle
 
 from analysis.checks.base import Context, Data, Finding, MissingData, NotYet
 from analysis.kinds.registry import get_kind
@@ -87,6 +92,43 @@ def _evaluate(claim: Claim, snapshot: Snapshot, ctx: Context) -> tuple[ClaimResu
     return _result(base, finding, summary, data), finding
 
 
+_FORKED: tuple | None = None  # (claims, snapshot, ctx), inherited by the forked workers
+
+
+def _evaluate_claims(
+    claims: list[Claim], snapshot: Snapshot, ctx: Context, workers: int
+) -> list[tuple[ClaimResult, Finding | None]]:
+    """:func:`_evaluate` for each claim, in order; in ``workers`` forked processes when more
+    than one is asked for and ``fork`` exists."""
+    global _FORKED
+    workers = min(workers, len(claims))
+    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return [_evaluate(claim, snapshot, ctx) for claim in claims]
+    _import_statistics()
+    _FORKED = (claims, snapshot, ctx)
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            # cloudpickle: a finding carries its decision as a closure, which pickle refuses
+            return [cloudpickle.loads(b) for b in pool.map(_evaluate_nth, range(len(claims)), 1)]
+    finally:
+        _FORKED = None
+
+
+def _import_statistics() -> None:
+    """Import every module of :mod:`analysis.stats` here, once: the kinds import their
+    statistics when first used (``workbook claims`` never pays for them), and forked workers
+    would otherwise each import their own."""
+    import analysis.stats
+
+    for module in pkgutil.iter_modules(analysis.stats.__path__):
+        importlib.import_module(f"analysis.stats.{module.name}")
+
+
+def _evaluate_nth(n: int) -> bytes:
+    claims, snapshot, ctx = _FORKED
+    return cloudpickle.dumps(_evaluate(claims[n], snapshot, ctx))
+
+
 def _result(base: dict, finding: Finding, summary: str, data: Data) -> ClaimResult:
     return ClaimResult(
         **base,
@@ -108,12 +150,18 @@ def evaluate_all(
     ctx: Context | None = None,
     *,
     only: list[str] | None = None,
+    workers: int = 1,
 ) -> list[ClaimResult]:
     """Check every claim (or those of the themes in ``only``), then decide the tested claims
-    together (:func:`decide_family`); both raw and adjusted p-values are kept in the results."""
+    together (:func:`decide_family`); both raw and adjusted p-values are kept in the results.
+
+    ``workers`` > 1 checks the claims in that many processes forked from this one (the imports
+    and the parsed files inherited, a claim at a time to whichever is free), for a command
+    line or the run's template process; never in a process with threads of its own, such as
+    a Jupyter kernel (a fork would copy their locks). The results are the same."""
     ctx = replace(ctx or Context(), publication=registry.article.as_of)
     # every claim is evaluated so that the family never depends on `only`
-    pairs = [_evaluate(claim, snapshot, ctx) for claim in registry.claims]
+    pairs = _evaluate_claims(list(registry.claims), snapshot, ctx, workers)
     family = [c.id for c in registry.claims if get_kind(c.kind).tested]
     decided = decide_family([r for r, _ in pairs], dict((r.id, f) for r, f in pairs), family,
                             ctx.alpha)  # fmt: skip

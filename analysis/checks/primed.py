@@ -52,11 +52,13 @@ def _stats(snapshot: Snapshot, claims: Path) -> tuple:
     return stat(claims), tuple((rel, stat(snapshot.root / rel)) for rel in snapshot.files)
 
 
-def prime(snapshot: str | Path, claims: str | Path, as_of: Any, alpha: float) -> list[dict]:
-    """Evaluate the claims of ``claims`` on ``snapshot`` (as ``workbook check`` does) and keep
-    the evaluation for :func:`lookup`; return the results as JSON records
-    (``ClaimResult.to_dict()``), in the claims file's order. Raises what loading or evaluating
-    raises."""
+def prime(
+    snapshot: str | Path, claims: str | Path, as_of: Any, alpha: float, *, workers: int = 1
+) -> list[dict]:
+    """Evaluate the claims of ``claims`` on ``snapshot`` (as ``workbook check`` does, in
+    ``workers`` processes) and keep the evaluation for :func:`lookup`; return the results as
+    JSON records (``ClaimResult.to_dict()``), in the claims file's order. Raises what loading or
+    evaluating raises."""
     from analysis.checks import Context, evaluate_all
     from analysis.claims import load_claims
     from analysis.snapshot import Snapshot
@@ -64,7 +66,9 @@ def prime(snapshot: str | Path, claims: str | Path, as_of: Any, alpha: float) ->
     key = _inputs(snapshot, claims, as_of, alpha)
     registry, snap = load_claims(claims), Snapshot(snapshot)
     stats = _stats(snap, Path(claims))  # before reading: a file changed meanwhile misses
-    results = evaluate_all(registry, snap, Context(until=key[2], alpha=alpha))
+    results = evaluate_all(registry, snap, Context(until=key[2], alpha=alpha), workers=workers)
+    for rel in {rel for r in results for rel in r.data if snap.has(rel)}:
+        snap.load(rel)  # parsed here once, not in each kernel (forked workers kept their own)
     _PRIMED[key] = (stats, (registry, snap, {r.id: r for r in results}))
     return json.loads(json.dumps([r.to_dict() for r in results]))
 
