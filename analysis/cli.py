@@ -241,7 +241,31 @@ def draft_cmd(article: Path, published, out: Path | None, gazetteer: Path | None
 )
 @click.option("--force", is_flag=True, help="Re-execute notebooks whose inputs are unchanged.")
 @click.option("--show-code", is_flag=True, help="Keep the code cells in the HTML pages.")
-@claims_option()
+@click.option(
+    "--claims",
+    "claims_paths",
+    type=click.Path(path_type=Path),
+    multiple=True,
+    help="The claims registry (default data/claims/russell2000_2026.yaml). Several files, a "
+    "folder of them or a corpus file (corpus: [files]) run a corpus: a report folder per "
+    "article in --out, and a corpus scorecard.",
+)
+@click.option(
+    "--executor",
+    type=click.Choice(["local", "dask"]),
+    default="local",
+    show_default=True,
+    help="Where notebooks run: this machine, or Dask tasks (--scheduler; else a local cluster "
+    "of --jobs workers).",
+)
+@click.option(
+    "--scheduler",
+    envvar="DASK_SCHEDULER_ADDRESS",
+    default=None,
+    metavar="ADDRESS",
+    help="A running Dask scheduler (tcp://host:8786) for --executor dask "
+    "[env DASK_SCHEDULER_ADDRESS].",
+)
 @alpha_option
 @click.option(
     "--notebooks",
@@ -273,23 +297,28 @@ def run_cmd(snapshot_path, fresh, as_of, only, more_themes, extra, **options) ->
     Exit status 0 when every notebook ran (whatever the verdicts), 1 when one failed, 2 for
     bad arguments or data.
     """
+    from analysis.cliargs import run_corpus_command, run_snapshot
     from analysis.run import parse_parameter, run_all
+    from analysis.run.corpus import is_corpus_file
 
     if more_themes and not only:
         raise click.UsageError(f"unexpected argument {more_themes[0]!r} (themes go after --only)")
     if fresh and snapshot_path is not None:
         raise click.UsageError("--snapshot and --fresh exclude each other")
     themes = [t.strip() for item in (*only, *more_themes) for t in item.split(",") if t.strip()]
-    snapshot_path, warnings = _run_snapshot(snapshot_path, fresh, options["claims_path"])
-    summary = run_all(
-        snapshot_path,
-        claims=options.pop("claims_path"),
-        as_of=as_of.date() if as_of else None,
-        only=themes or None,
-        parameters=dict(parse_parameter(p) for p in extra),
-        warnings=warnings,
-        **options,
-    )
+    claims = list(options.pop("claims_paths")) or [paths.DEFAULT_CLAIMS]
+    if options["scheduler"] and options["executor"] != "dask":
+        raise click.UsageError("--scheduler is for --executor dask")
+    if options["executor"] != "dask":  # DASK_SCHEDULER_ADDRESS in the environment: not used
+        options["scheduler"] = None
+    snapshot_path, warnings = run_snapshot(snapshot_path, fresh, claims[0])
+    kwargs = {"as_of": as_of.date() if as_of else None, "only": themes or None,
+              "parameters": dict(parse_parameter(p) for p in extra), "warnings": warnings,
+              **options}  # fmt: skip
+    if len(claims) > 1 or claims[0].is_dir() or is_corpus_file(claims[0]):
+        run_corpus_command(snapshot_path, claims, kwargs)
+        return
+    summary = run_all(snapshot_path, claims=claims[0], **kwargs)
     for run in summary.themes:
         line = f"{run.theme:<24} {run.status:<7}"
         line += f" {run.error}" if run.error else (f" {run.seconds:.1f} s" if run.seconds else "")
@@ -299,33 +328,6 @@ def run_cmd(snapshot_path, fresh, as_of, only, more_themes, extra, **options) ->
         failed = ", ".join(t.theme for t in summary.failed)
         click.secho(f"{len(summary.failed)} notebook(s) failed: {failed}", err=True, fg="red")
         sys.exit(1)
-
-
-def _run_snapshot(path: Path | None, fresh: bool, claims: Path) -> tuple[Path, list[str]]:
-    """The snapshot a run uses (fetched first with ``--fresh``) and the warnings to show;
-    nothing heavy is imported for a named snapshot (a rerun that reuses all stays fast)."""
-    if path is not None and not fresh:
-        return path, []
-    from analysis.snapshot import default_snapshot
-
-    if fresh:
-        from analysis.snapshot.fetch.run import fetch_fresh
-
-        path, why = fetch_fresh(claims, echo=_say)
-        if path is not None:
-            _say(f"snapshot: {path} (fetched now)")
-            return path, []
-        fallback, _ = default_snapshot()
-        warning = (
-            f"fetching fresh data failed ({why}); this report uses the newest existing "
-            f"snapshot, {fallback}, instead"
-        )
-        click.secho(f"WARNING: {warning}", err=True, fg="red", bold=True)
-        return fallback, [warning]
-    if path is None:
-        path, why = default_snapshot()
-        _say(f"snapshot: {path} ({why})")
-    return path, []
 
 
 # ---------------------------------------------------------------- fetch

@@ -243,13 +243,17 @@ def test_set_up_says_each_step_and_lets_pip_show_progress():
 def test_the_run_states_its_plan_in_one_line():
     from types import SimpleNamespace
 
-    from analysis.run import _plan_line
+    from analysis.run.article import plan_line
     from analysis.snapshot import Snapshot
 
     snap = Snapshot(DEMO)
-    todo = [SimpleNamespace(theme="index_levels"), SimpleNamespace(theme="fed_policy")]
-    assert _plan_line(snap, todo, 3, jobs=8) == (
+    todo = [SimpleNamespace(key="index_levels"), SimpleNamespace(key="fed_policy")]
+    assert plan_line(snap, todo, 3, jobs=8) == (
         f"running 2 notebook(s) on {DEMO}, 2 at a time; 3 unchanged, reused: "
         "index_levels, fed_policy"
     )
-    assert _plan_line(snap, [], 8, jobs=2) == f"nothing to run on {DEMO}; 8 unchanged, reused"
+    assert plan_line(snap, [], 8, jobs=2) == f"nothing to run on {DEMO}; 8 unchanged, reused"
+    where = "on a local Dask cluster of 2 worker(s)"
+    assert plan_line(snap, todo[:1], 0, jobs=2, where=where) == (
+        f"running 1 notebook(s) on {DEMO}, {where}: index_levels"
+    )

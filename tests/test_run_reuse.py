@@ -93,7 +93,7 @@ def test_a_rerun_with_nothing_changed_keeps_the_report_without_loading_anything(
     def no_load(*args, **kwargs):
         raise AssertionError("a rerun with nothing changed loaded the snapshot or the claims")
 
-    monkeypatch.setattr("analysis.run._load", no_load)
+    monkeypatch.setattr("analysis.run.load_snapshot", no_load)
     assert rerun() == {"levels": "reused", "policy": "reused"}
     assert {p: p.stat().st_mtime_ns for p in out.rglob("*")} == written  # kept as it is
     (out / "policy.html").unlink()  # a missing output: the run is no longer unchanged

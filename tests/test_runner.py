@@ -236,8 +236,9 @@ def fake_kernel(monkeypatch):
     """Replace the notebook execution by a quick stand-in; return the themes it ran, per run."""
     calls: list[str] = []
 
-    def execute(job, stage, show_code, page):
+    def execute(job, show_code, page):
         calls.append(job.theme)
+        stage = job.stage
         params = job.parameters
         registry = load_claims(params["claims"])
         results = evaluate_all(registry, Snapshot(params["snapshot"]), Context())
@@ -322,8 +323,8 @@ def test_a_rerun_with_nothing_changed_says_so_and_keeps_the_report(toy, fake_ker
 
 
 def test_a_notebook_that_records_nothing_fails_its_claims(toy, monkeypatch):
-    def execute(job, stage, show_code, page):
-        nbformat.write(new_notebook(), stage / f"{job.theme}.ipynb")
+    def execute(job, show_code, page):
+        nbformat.write(new_notebook(), job.stage / f"{job.theme}.ipynb")
         if job.theme == "policy":
             return "notebook failed: it ran but wrote no results to results_path", 0.0
         Path(job.parameters["results_path"]).write_text('{"theme": "levels", "claims": []}')

@@ -189,6 +189,7 @@ class Article(BaseModel):
     id: Id
     title: Text = Field(max_length=MAX_TEXT)
     source: Text = Field("", max_length=MAX_TEXT)
+    outlet: Text = Field("", max_length=200, description="who published it (the corpus page)")
     as_of: date
 
 

@@ -29,6 +29,8 @@ def results_document(
         "article": {
             "id": registry.article.id,
             "title": registry.article.title,
+            "source": registry.article.source,
+            "outlet": registry.article.outlet,
             "as_of": registry.article.as_of.isoformat(),
             "claims_file": registry.path,
         },

@@ -70,7 +70,7 @@ def _pool(todo: Sequence[Job], jobs: int, template: Zygote | None) -> KernelPool
     return pool
 
 
-def _execute(job: Job, stage: Path, show_code: bool, page: dict) -> tuple[str | None, float]:
+def _execute(job: Job, show_code: bool, page: dict) -> tuple[str | None, float]:
     """Run one notebook into ``stage`` and export its page; return ``(error, seconds)``.
 
     Never raises: papermill writes the notebook up to the failing cell before it raises, and
@@ -79,7 +79,7 @@ def _execute(job: Job, stage: Path, show_code: bool, page: dict) -> tuple[str | 
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
-    started, error = time.monotonic(), None
+    started, error, stage = time.monotonic(), None, job.stage
     ipynb = stage / f"{job.theme}.ipynb"
     try:
         with _kernel(job) as km:
@@ -117,7 +117,6 @@ def _execute(job: Job, stage: Path, show_code: bool, page: dict) -> tuple[str | 
 
 def run_jobs(
     todo: Sequence[Job],
-    stage: Path,
     *,
     jobs: int,
     show_code: bool,
@@ -125,7 +124,8 @@ def run_jobs(
     progress: bool,
     template: Zygote | None = None,
 ) -> dict[str, ThemeRun]:
-    """Execute the jobs, ``jobs`` at a time, with a progress bar (a line each when not a tty)."""
+    """Execute the jobs, ``jobs`` at a time, each into its stage, with a progress bar (a line
+    each when not a tty); their fates by job key."""
     from tqdm import tqdm
 
     tty = sys.stderr.isatty()
@@ -146,20 +146,20 @@ def run_jobs(
 
     def work(job: Job) -> tuple[str | None, float]:
         if progress and not tty:  # a line as each starts: the first ends after a while
-            job.announce = partial(print, f"[start] {job.theme}", file=sys.stderr, flush=True)
-        return _execute(job, stage, show_code, page)
+            job.announce = partial(print, f"[start] {job.key}", file=sys.stderr, flush=True)
+        return _execute(job, show_code, page)
 
     with _quiet_papermill(), bar, kernels or nullcontext(), workers as pool:
         futures = {pool.submit(work, job): job for job in todo}
         for n, future in enumerate(as_completed(futures), start=1):
             job, (error, seconds) = futures[future], future.result()
             status: Status = "failed" if error else "ok"
-            runs[job.theme] = ThemeRun(
+            runs[job.key] = ThemeRun(
                 job.theme, status, job.notebook, error=error, seconds=round(seconds, 2)
             )
             bar.update()
-            bar.set_postfix_str(f"{job.theme}: {status}")
-            line = f"[{n}/{len(todo)}] {job.theme}: {error or f'ok ({seconds:.1f} s)'}"
+            bar.set_postfix_str(f"{job.key}: {status}")
+            line = f"[{n}/{len(todo)}] {job.key}: {error or f'ok ({seconds:.1f} s)'}"
             if progress and not tty:
                 print(line, file=sys.stderr, flush=True)
             elif progress and error:

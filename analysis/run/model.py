@@ -55,3 +55,5 @@ class Job:
     fingerprint: str = ""
     kernels: Any = None
     announce: Any = None  # called as the notebook starts (the progress line), if set
+    stage: Path | None = None  # the staging folder its notebook and page are written into
+    key: str = ""  # the theme, after its article's id in a corpus ("article/theme")

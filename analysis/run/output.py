@@ -31,8 +31,8 @@ def _related(a: Path, b: Path) -> bool:
     return a == b or a in b.parents or b in a.parents
 
 
-def check_out(out: Path, protected: Iterable[Path]) -> None:
-    """Refuse an ``--out`` the run does not own (see the module docstring)."""
+def check_protected(out: Path, protected: Iterable[Path]) -> None:
+    """Refuse an ``--out`` that is, holds or lies inside one of the ``protected`` folders."""
     target = out.resolve()
     for root in protected:
         if _related(target, root.resolve()):
@@ -40,6 +40,11 @@ def check_out(out: Path, protected: Iterable[Path]) -> None:
                 f"--out {out}: is, holds or lies inside {root}, which a run never writes; "
                 "choose a folder of its own (default reports/latest)"
             )
+
+
+def check_out(out: Path, protected: Iterable[Path]) -> None:
+    """Refuse an ``--out`` the run does not own (see the module docstring)."""
+    check_protected(out, protected)
     if out.exists() and not out.is_dir():
         raise RunError(f"--out {out}: is a file, expected a report folder")
     if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():

@@ -7,12 +7,14 @@ Two levels, both decided before a kernel starts:
   code and package data, the parameters and the options. When it matches the key the last
   successful run recorded (:func:`unchanged_run`), the report is kept as it is: nothing is
   imported, parsed or evaluated, so a rerun with nothing changed costs a few hashes;
-- otherwise the claims are evaluated in-process and each theme gets a **fingerprint**
-  (:func:`fingerprint`): its notebook's bytes, its parameters, the snapshot's files, the code,
-  the article, the themes' order, its claims as written, their evaluated results (adjusted
-  p-values and verdicts included: Benjamini-Hochberg decides the claims together, so a change to
-  one claim can change another theme's results) and its claims' notes. A theme whose
-  fingerprint is unchanged is copied from the previous report; the others are executed.
+- otherwise the claims are evaluated (or the last run's results reused, when the files they
+  read are unchanged) and each theme gets a **fingerprint** (:func:`fingerprint`): its
+  notebook's bytes, its parameters, the snapshot's files its article reads
+  (:func:`article_files`), the code, the article, the themes' order, its claims as written,
+  their evaluated results (adjusted p-values and verdicts included: Benjamini-Hochberg decides
+  the claims together, so a change to one claim can change another theme's results) and its
+  claims' notes. A theme whose fingerprint is unchanged is copied from the previous report;
+  the others are executed.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from typing import Any
 
 from analysis import paths
 
-_FINGERPRINT_VERSION = 2
+_FINGERPRINT_VERSION = 3
 RUN_RECORD = ".fingerprints/run.json"  # the run key and the themes of the last good run
 RUN_OUTPUTS = ("index.html", "results.json", ".workbook-report")
 
@@ -77,11 +79,26 @@ def reusable(out: Path, theme: str, fingerprint: str) -> bool:
         return False
 
 
-def common_inputs(snapshot: Path, registry, show_code: bool) -> dict[str, Any]:
-    """The inputs every theme of a run shares: the data, the code, the article, the themes."""
+def article_files(snapshot, registry) -> dict[str, Any]:
+    """What an article reads of a snapshot: the bytes of every file its claims name (their
+    proxies' included; "absent" for one that is not there, which makes ``needs_data``) and
+    whether the snapshot is synthetic (every page says so). A snapshot updated in place
+    re-executes only the articles that read a changed file."""
+    names = {rel for c in registry.claims for rel in (*c.data, *c.proxy_files())}
+    names |= {rel for c in registry.claims for _, rel in c.files_in_params()}
+    files = {}
+    for rel in sorted(names):
+        path = snapshot.root / rel
+        files[rel] = hashlib.sha256(path.read_bytes()).hexdigest() if snapshot.has(rel) else None
+    return {"files": files, "synthetic": snapshot.synthetic}
+
+
+def common_inputs(snapshot, registry, show_code: bool) -> dict[str, Any]:
+    """The inputs every theme of an article shares: the files it reads, the code, the article,
+    the themes."""
     return {
         "version": _FINGERPRINT_VERSION,
-        "snapshot": _tree_digest(snapshot),
+        "snapshot": article_files(snapshot, registry),
         "code": code_digest(),
         "show_code": show_code,
         "article": registry.article.model_dump(mode="json"),
@@ -151,13 +168,13 @@ def _last_run(out: Path) -> dict[str, Any]:
     return record if isinstance(record, dict) else {}
 
 
-def evaluation_key(snapshot: Path, claims: Path, as_of: Any, alpha: float) -> str:
-    """What the claims' evaluation depends on: the data, the claims file, the code, the date
-    and the level."""
+def evaluation_key(snapshot, registry, claims: Path, as_of: Any, alpha: float) -> str:
+    """What the claims' evaluation depends on: the files they read, the claims file, the code,
+    the date and the level."""
     return _fingerprint(
         {
             "version": _FINGERPRINT_VERSION,
-            "snapshot": _tree_digest(Path(snapshot)),
+            "snapshot": article_files(snapshot, registry),
             "claims": hashlib.sha256(Path(claims).read_bytes()).hexdigest(),
             "code": code_digest(),
             "as_of": str(as_of) if as_of else None,

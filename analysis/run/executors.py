@@ -1,0 +1,76 @@
+"""Where a run's notebooks execute: on this machine (:class:`LocalExecutor`, the default) or as
+Dask tasks on a cluster (:class:`~analysis.run.cluster.DaskExecutor`, ``--executor dask``).
+
+An executor gives the planner an ``evaluator`` (how an article's claims are evaluated for the
+themes' fingerprints), is told an article is about to ``execute`` its jobs (``ready``), and
+executes jobs of any number of articles at once, returning each job's :class:`ThemeRun` under
+its key. Both are context managers: what they started ends with the block, whatever happens.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from datetime import date
+from functools import cache, partial
+from pathlib import Path
+from typing import Any
+
+from analysis.run.article import ArticleRun, Evaluation
+from analysis.run.model import Job, ThemeRun
+
+
+class LocalExecutor:
+    """``jobs`` notebooks at once on this machine, each in a warm kernel forked from one
+    template process (:mod:`~analysis.run.template`), which evaluates each article's claims
+    once for all its kernels."""
+
+    def __init__(self, jobs: int) -> None:
+        from analysis.run.kernels import WARM_MODULES, Zygote
+
+        self.jobs = jobs
+        self.where = ""  # the plan line says how many at a time
+        self.template = Zygote(WARM_MODULES)
+
+    def __enter__(self) -> LocalExecutor:
+        self.template.start()  # it imports the stack while this process loads and checks
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.template.close()
+
+    def evaluator(self, snapshot: Path):
+        """For :meth:`ArticleRun.plan`: the claims evaluated in the template (at most once)."""
+
+        def make(claims: Path, as_of: date | None, alpha: float):
+            return cache(partial(_prime, self.template, snapshot, claims, as_of, alpha))
+
+        return make
+
+    def ready(self, article: ArticleRun) -> None:
+        """The article's kernels will inherit its evaluation: do it now (once)."""
+        article.evaluate()
+
+    def execute(self, todo: Sequence[Job], *, show_code: bool, page: Mapping[str, Any],
+                progress: bool) -> dict[str, ThemeRun]:  # fmt: skip
+        if not todo:
+            return {}
+        from analysis.run import execute  # papermill and nbconvert: only when a run executes
+
+        return execute.run_jobs(todo, jobs=self.jobs, show_code=show_code, page=dict(page),
+                                progress=progress, template=self.template)  # fmt: skip
+
+
+def _prime(template, snapshot: Path, claims: Path, as_of, alpha: float) -> Evaluation | None:
+    """The claims evaluated once in the template process, for the kernels forked from it
+    (:mod:`analysis.checks.primed`), or None when the template could not (the notebooks then
+    evaluate for themselves)."""
+    from analysis.run.kernels import KernelError
+
+    day = as_of.isoformat() if as_of else None
+    started = time.monotonic()
+    try:
+        records = template.prime(str(snapshot), str(claims), day, alpha)
+    except KernelError:
+        return None
+    return Evaluation(records, template.evaluation_seconds or time.monotonic() - started)
