@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import time
 
 import pytest
 
@@ -118,3 +119,23 @@ def test_claims_checked_in_forked_workers_give_the_very_same_results(demo_snapsh
     forked = evaluate_all(registry, Snapshot(demo_snapshot.root), Context(), workers=2)
     assert [r.to_dict() for r in forked] == [r.to_dict() for r in serial]
     assert {r.verdict for r in forked} >= {"supported", "contradicted", "inconclusive", "pending"}
+
+
+@pytest.mark.notebook
+def test_a_kernel_ends_when_its_template_process_is_killed(tmp_path):
+    """A runner or a Dask worker killed mid-notebook takes its template with it: the kernel
+    forked from that template, nobody's now, ends too instead of running on."""
+    from analysis.system import process_alive
+
+    template = Zygote(WARM_MODULES)
+    try:
+        with KernelPool(tmp_path, size=1, total=1, zygote=template) as pool, pool.take() as km:
+            kernel = km.provisioner.pid
+            assert process_alive(kernel)
+            template._process.kill()
+            deadline = time.monotonic() + 10
+            while process_alive(kernel) and time.monotonic() < deadline:
+                time.sleep(0.1)
+            assert not process_alive(kernel)
+    finally:
+        template.close()

@@ -167,6 +167,18 @@ def _prime(inputs: dict[str, Any]) -> dict[str, Any]:
     return {"records": records, "seconds": round(time.monotonic() - started, 3)}
 
 
+def _end_with(parent: int) -> None:
+    """End this kernel when the template process is gone (a runner or a Dask worker killed
+    mid-notebook): it is then nobody's, and would run on."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="end-with-template", daemon=True).start()
+
+
 def _kernel_child(request: dict, first: str | None) -> None:
     """In the forked child: become an ordinary kernel process, as ``ipykernel_launcher``."""
     code = 1
@@ -177,6 +189,7 @@ def _kernel_child(request: dict, first: str | None) -> None:
         devnull = os.open(os.devnull, os.O_RDWR)
         os.dup2(devnull, 0)
         os.dup2(devnull, 1)
+        _end_with(os.getppid())
         os.chdir(request["cwd"])
         os.environ.clear()
         os.environ.update(request["env"])
