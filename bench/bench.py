@@ -13,7 +13,9 @@ Measured, each as the median of several repetitions (one process tree, the proje
 - `workbook check`, the bare imports and `--help`;
 - the scale table: a full run for 1, 2, 4 and 8 articles' worth of the demo's claims (copies
   with renamed ids and themes; a theme without a notebook runs through notebooks/claims.ipynb),
-  with --jobs 1 and 2.
+  with --jobs 1 and 2;
+- the corpus table: 1, 2 and 4 claims files run as a corpus on a local Dask cluster of 1 and 2
+  workers, with the efficiency against linear scaling.
 
 It prints each measure as a ratio to its reference and writes docs/benchmarks.md with the
 machine described. It reports; it never fails. `--quick` measures once and scales to 2 articles.
@@ -212,6 +214,39 @@ def scale_table(tmp: Path, articles: tuple[int, ...]) -> list[tuple[str, ...]]:
     return rows
 
 
+def corpus_files(tmp: Path, articles: int) -> list[Path]:
+    """``articles`` claims files, each the demo's claims under another article id."""
+    doc = yaml.safe_load(CLAIMS.read_text(encoding="utf-8"))
+    files = []
+    for n in range(1, articles + 1):
+        path = tmp / f"corpus-{articles}" / f"article_{n}.yaml"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        article = {**doc["article"], "id": f"article_{n}", "title": f"Copy {n} of the demo"}
+        path.write_text(yaml.safe_dump({**doc, "article": article}, sort_keys=False))
+        files.append(path)
+    return files
+
+
+def corpus_table(tmp: Path, articles: tuple[int, ...], workers: tuple[int, ...]) -> list:
+    """A corpus run (``--executor dask``, a LocalCluster) for each number of articles and of
+    workers: the wall time and the efficiency against linear scaling from one article on one
+    worker (its time x articles / workers)."""
+    rows, base = [], None
+    for n in articles:
+        claims = [arg for f in corpus_files(tmp, n) for arg in ("--claims", str(f))]
+        for w in workers:
+            out = tmp / f"corpus-out-{n}-{w}"
+            cmd = [WORKBOOK, "run", "--snapshot", str(DEMO), *claims, "--executor", "dask",
+                   "--jobs", str(w), "--force", "--out", str(out)]  # fmt: skip
+            seconds = timed(cmd)
+            base = seconds if (n, w) == (articles[0], workers[0]) and seconds else base
+            ideal = base * n / articles[0] * workers[0] / w if base else None
+            efficiency = f"{ideal / seconds:.0%}" if ideal and seconds else ""
+            rows.append((str(n), str(8 * n), str(w), "failed" if seconds is None else
+                         f"{seconds:.1f}", efficiency))  # fmt: skip
+    return rows
+
+
 def measure(tmp: Path, repeat: int, articles: tuple[int, ...]) -> dict:
     out = tmp / "full"
     found: dict = {"notebooks": len(load_themes())}
@@ -224,6 +259,7 @@ def measure(tmp: Path, repeat: int, articles: tuple[int, ...]) -> dict:
     found["bare_imports"] = median(lambda: timed([sys.executable, "-c", IMPORTS]), repeat)
     found["help"] = median(lambda: timed([WORKBOOK, "--help"]), repeat)
     found["scale"] = scale_table(tmp, articles)
+    found["corpus"] = corpus_table(tmp, articles[:3], (1, 2))
     return found
 
 
@@ -237,6 +273,7 @@ def load_themes() -> list[str]:
 
 HEADER = ("measure", "median s", "ratio", "aim", "result")
 SCALE_HEADER = ("articles", "notebooks", "claims", "--jobs 1 s", "--jobs 2 s")
+CORPUS_HEADER = ("articles", "notebooks", "Dask workers", "wall s", "efficiency vs linear")
 
 
 def ratio_rows(f: dict) -> list[tuple[str, ...]]:
@@ -328,7 +365,7 @@ def md_table(header: tuple[str, ...], table: list[tuple[str, ...]]) -> list[str]
     return lines + ["| " + " | ".join(row) + " |" for row in table]
 
 
-def markdown(rows, scale, repeat: int, described: str, quick: bool) -> str:
+def markdown(rows, scale, corpus, repeat: int, described: str, quick: bool) -> str:
     lines = [
         "# Benchmarks",
         "",
@@ -356,6 +393,17 @@ def markdown(rows, scale, repeat: int, described: str, quick: bool) -> str:
         "through `notebooks/claims.ipynb`. One run each.",
         "",
         *md_table(SCALE_HEADER, scale),
+        "",
+        "## Corpus on Dask",
+        "",
+        "A corpus run (`workbook run --claims A --claims B ... --executor dask --jobs W --force`) "
+        "of n claims files, each the demo's claims under its own article id (their themes run "
+        "through `notebooks/claims.ipynb`), on a LocalCluster of W worker processes started "
+        "by the run (its start-up, and each worker's template importing the stack, included). "
+        "Efficiency: the time of the first row scaled linearly (x articles / workers), over the "
+        "time measured. One run each.",
+        "",
+        *md_table(CORPUS_HEADER, corpus),
     ]
     return "\n".join(lines) + "\n"
 
@@ -378,9 +426,12 @@ def main() -> int:
     print(text_table(HEADER, rows))
     print("\nscale (full run, seconds)\n")
     print(text_table(SCALE_HEADER, found["scale"]))
+    print("\ncorpus on a local Dask cluster\n")
+    print(text_table(CORPUS_HEADER, found["corpus"]))
     if args.markdown:
         args.markdown.parent.mkdir(parents=True, exist_ok=True)
-        args.markdown.write_text(markdown(rows, found["scale"], repeat, described, args.quick))
+        text = markdown(rows, found["scale"], found["corpus"], repeat, described, args.quick)
+        args.markdown.write_text(text)
         print(f"\nwritten: {args.markdown}")
     return 0
 
