@@ -175,26 +175,36 @@ def slow_notebooks(folder: Path) -> Path:
 
 @pytest.mark.slow
 @pytest.mark.notebook
-def test_a_local_dask_cluster_gives_the_local_executors_results():
-    """The shipped corpus (the seed article and two more) on the demo, on a LocalCluster of
-    two workers and on this machine: the same verdicts, findings and adjusted p-values."""
-    import tempfile
+def test_an_existing_dask_cluster_gives_the_local_executors_results(tmp_path):
+    """The shipped corpus (the seed article and two more) on the demo, on a running cluster of
+    two workers (``--executor dask --scheduler ADDRESS``) and on this machine: the same
+    verdicts, findings and adjusted p-values, and the same pages."""
+    import logging
 
-    with tempfile.TemporaryDirectory() as tmp:
-        results = {}
+    from distributed import LocalCluster
+
+    corpus_file = str(paths.DATA / "corpus" / "corpus.yaml")
+    results = {}
+    with LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None,
+                      silence_logs=logging.ERROR) as cluster:  # fmt: skip
         for executor in ("local", "dask"):
-            out = Path(tmp) / executor
-            summary = run_corpus(paths.DEMO, [paths.DATA / "corpus" / "corpus.yaml"], out=out,
-                                 executor=executor, jobs=2, progress=False)  # fmt: skip
-            assert summary.ok and len(summary.articles) == 3
+            out = tmp_path / executor
+            args = ["run", "--snapshot", str(paths.DEMO), "--claims", corpus_file, "--out",
+                    str(out), "--jobs", "2", "--executor", executor]  # fmt: skip
+            if executor == "dask":
+                args += ["--scheduler", cluster.scheduler_address]
+            result = CliRunner().invoke(main, args)
+            assert result.exit_code == 0, result.output
+            assert "russell2000_2026                 8 ok" in result.output
             results[executor] = {
                 name: [(c["id"], c["verdict"], c["summary"], c.get("pvalue_adjusted"))
                        for c in json.loads((out / name / "results.json").read_text())["claims"]]
-                for name, _ in summary.articles
+                for name in ("russell2000_2026", "fed_december_cut", "small_caps_new_year")
             }  # fmt: skip
             assert (out / "russell2000_2026" / "valuation_gap.html").is_file()
-        assert results["dask"] == results["local"]
-        assert sum(len(v) for v in results["local"].values()) == 30
+            assert 'href="fed_december_cut/index.html"' in (out / "index.html").read_text()
+    assert results["dask"] == results["local"]
+    assert sum(len(v) for v in results["local"].values()) == 30
 
 
 @pytest.mark.slow

@@ -38,7 +38,7 @@ def test_draft_writes_a_claims_file_that_check_runs_without_edits(tmp_path, real
     out = tmp_path / "seed.yaml"
     result = _run("draft", str(SEED), "--date", "2026-01-02", "--out", str(out))
     assert result.exit_code == 0, result.output
-    assert f"{out}: 7 drafted claim(s)" in result.output
+    assert f"{out}: 10 drafted claim(s)" in result.output
     written = yaml.safe_load(out.read_text(encoding="utf-8"))
     assert all(c["draft"] is True and 0 < c["confidence"] <= 1 for c in written["claims"])
     assert all(c["because"]["series"] for c in written["claims"] if "series" in c["params"])
@@ -47,7 +47,7 @@ def test_draft_writes_a_claims_file_that_check_runs_without_edits(tmp_path, real
     assert level["params"]["compare"] == {"op": "exactly", "value": "2,508.22"}
     checked = _run("check", "--claims", str(out), "--snapshot", str(real_dir))
     assert checked.exit_code == 0, checked.output
-    assert "rut_level_1" in checked.output and "supported" in checked.output
+    assert "rut_level_2508_22" in checked.output and "supported" in checked.output
     assert "│ error" not in checked.output
     listed = _run("claims", "--claims", str(out))
     assert "draft (0.90)" in listed.output
@@ -66,7 +66,7 @@ def test_draft_prints_to_stdout_and_lists_what_it_left_out_with_the_reason(tmp_p
     tail = result.output[result.output.index("# Not drafted") :]
     assert "Analysts expect the S&P 500 to reach 6,000" in tail
     assert "reason: a forecast or an expectation ('6,000')" in tail
-    assert "reason: no data kind: a valuation multiple ('15x')" in tail
+    assert "reason: no data kind: a valuation comparison needs two indices' multiples" in tail
     assert "The Stoxx 600" not in result.output.split("# Not drafted")[0]
 
 

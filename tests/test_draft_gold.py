@@ -2,8 +2,8 @@
 articles (tests/draft_gold: one paraphrased article and its labels per file pair), and the seed
 article's checkable claims found.
 
-Thresholds: recall >= 0.90 and precision >= 0.80 on the whole set, and on the articles written
-after the rules were fixed (``heldout_*``) alone. A claim counts when its series, date (or
+Thresholds: recall >= 0.90 and precision >= 0.80 on the whole set, and on the articles no rule
+was tuned on (``heldout3_*``) alone. A claim counts when its series, date (or
 period) and stated value match a label (analysis/draft/score.py).
 """
 
@@ -49,14 +49,19 @@ def test_the_gold_set_has_at_least_15_articles_each_labelled_and_sourced():
 
 @pytest.mark.parametrize("subset", ["all", "heldout"])
 def test_recall_and_precision_on_the_gold_set_hold_their_thresholds(subset, capsys):
-    pattern = "heldout_*.yaml" if subset == "heldout" else "*.yaml"
+    """``heldout``: the articles no rule was ever tuned on (``heldout3_*``, written by someone
+    who did not read the rules, measured once: recall 0.945, precision 0.981). The earlier
+    held-out sets were used for tuning after their first measure (``heldout_*``: 28/28;
+    ``heldout2_*``: recall 0.69 and precision 0.85 before the valuation, earnings and rate
+    forecast rules were fixed on them), so they count in ``all`` only."""
+    pattern = "heldout3_*.yaml" if subset == "heldout" else "*.yaml"
     total = Score(0, 0, 0, 0)
     for path in sorted(GOLD.glob(pattern)):
         total = total + _score(path)
     line = _report(f"gold set ({subset})", total)
     with capsys.disabled():
         print(f"\n{line}")
-    assert total.labels >= (25 if subset == "heldout" else 150)
+    assert total.labels >= (50 if subset == "heldout" else 250)
     assert total.recall >= RECALL, line
     assert total.precision >= PRECISION, line
 
@@ -85,7 +90,38 @@ def test_the_seed_article_draft_finds_its_checkable_claims():
                     "period": {"past": "1 month"}, "compare": {"op": "nearly", "value": "600 bp"}}),
         ("change", {"series": "prices/^RUT.csv", "benchmark": "prices/^NDX.csv",
                     "period": {"month": "2025-12"}, "compare": {"op": "up"}}),
+        ("valuation_point", {"file": "user/forward_pe.csv", "small": "russell2000_fwd_pe",
+                             "large": "sp500_fwd_pe", "date": "2026-01-02", "stated_small": 15.0,
+                             "stated_large": 22.0, "tolerance": 1.0}),
+        ("earnings_forecast", {"file": "user/eps.csv", "year": 2026, "as_of": "2026-01-02",
+                               "small_estimate": "russell2000_eps_growth_est_2026",
+                               "small_actual": "russell2000_eps_growth_2026",
+                               "large_estimate": "sp500_eps_growth_est_2026",
+                               "large_actual": "sp500_eps_growth_2026",
+                               "stated_small": [17.0, 22.0], "stated_large": [14.0, 15.0]}),
+        ("rate_forecast", {"futures": "prices/ZQN26.csv", "realized": "fred/DFF.csv",
+                           "as_of": "2026-01-02", "target_date": "2026-07-01", "stated": 3.0,
+                           "tolerance": 0.125}),
     ]  # fmt: skip
     wanted = {(kind, yaml.safe_dump(params, sort_keys=True)) for kind, params in expected}
     assert wanted <= got, sorted(wanted - got)
     assert len(written["claims"]) == len(wanted)  # nothing drafted beyond them
+    forecasts = {c["kind"] for c in written["claims"] if c.get("forecast")}
+    assert forecasts == {"earnings_forecast", "rate_forecast"}
+
+
+def test_the_seed_article_lists_what_it_does_not_draft_with_the_kind_that_checks_it():
+    """Every claim of the registry that the draft does not write is in its comment block: a
+    qualitative claim names the kind that checks it; a Tel Aviv teaser is another article's."""
+    if not SEED.is_file():
+        pytest.skip(f"seed article not found at {SEED}")
+    from datetime import date
+
+    text = draft(SEED, date(2026, 1, 2)).render(str(SEED), date(2026, 1, 2))
+    left = text.split("# Not drafted:")[1]
+    for kind in ("flow_record", "valuation_gap", "sensitivity", "activity_change",
+                 "sector_leaders"):  # fmt: skip
+        assert f"the `{kind}` kind checks it" in left, kind
+    assert "'record inflows'" in left and "'less vulnerable to'" in left
+    assert left.count("a headline of another article on the page") == 2
+    assert "TA-125 Index Hits Historic High" in left and "TA-SME60 Index Hits Record High" in left

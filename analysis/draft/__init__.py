@@ -44,7 +44,12 @@ def draft_text(text: str, published: date, gazetteer: Path | None = None) -> Dra
     seen: set[str] = set()
     previous = None
     for sentence in sentences(cleaned):
-        if sentence in seen or _furniture(sentence, cleaned):
+        if sentence in seen:
+            continue
+        if _furniture(sentence, cleaned):
+            seen.add(sentence)
+            if teaser := _teaser(sentence, gaz):
+                skipped.append(teaser)
             continue
         seen.add(sentence)
         found, left, previous = read_sentence(sentence, published, gaz, previous)
@@ -56,6 +61,19 @@ def draft_text(text: str, published: date, gazetteer: Path | None = None) -> Dra
 def _furniture(sentence: str, text: str) -> bool:
     """A headline, teaser or menu: a line with a " | " separator, or one the page repeats."""
     return " | " in sentence or (len(sentence) > 20 and text.count(sentence) > 1)
+
+
+def _teaser(sentence: str, gaz) -> Skipped | None:
+    """A page-furniture line that reads like a claim ("TA-125 Index Hits Historic High"): said,
+    not drafted, since it is another article's headline and its date is that article's."""
+    from analysis.draft.rules import CHECKABLE
+
+    head = sentence.split(" | ")[-1].strip() if " | " in sentence else sentence
+    if not (gaz.find(head) and CHECKABLE.search(head)):
+        return None
+    return Skipped(head, "a headline of another article on the page (a teaser or a menu line): "
+                         "its claims are that article's, with its own date; draft it from its "
+                         "own text")  # fmt: skip
 
 
 def _unique(claims: list[Drafted]) -> list[Drafted]:

@@ -12,15 +12,16 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from analysis.draft import rules
+from analysis.draft import measures, rules
 from analysis.draft.entities import Entity, Gazetteer
+from analysis.draft.hints import qualitative
 from analysis.draft.numbers import Number, numbers
 
 FED = {"DFEDTARL", "DFEDTARU", "DFF"}
 _FORECAST = re.compile(
     r"\b(expect\w*|forecast\w*|project(?:s|ed|ion|ions)|predict\w*|could|would|may|might|will|"
     r"should|outlook|estimates?|anticipat\w*|target(?:s|ed)?|likely|poised|potential|"
-    r"consensus|see[sn]?|bets?|priced in|odds)\b",
+    r"consensus|see[sn]?|bets?|priced in|odds|impl(?:y|ies|ied))\b",
     re.IGNORECASE,
 )
 _OPINION = re.compile(
@@ -47,6 +48,7 @@ class Drafted:
     because: dict[str, str] = field(default_factory=dict)
     confidence: float = 0.9
     as_of: date | None = None
+    forecast: bool = False
 
     @property
     def data(self) -> list[str]:
@@ -93,10 +95,16 @@ class Sentence:
         return self.text[min(who.start, n.start) : nxt or len(self.text)]
 
 
+_ASIDE = re.compile(
+    r",\s*(?:which|who|that)\b[^,]*,"
+)  # "the yield, which tracks rate expectations,"
+
+
 def _forecast(s: Sentence, who: Entity | None, n: Number) -> bool:
     start = min(who.start, n.start) if who else 0
     end = _CLAUSE_END.search(s.masked, n.end)
-    if _FORECAST.search(s.masked[start : end.start() if end else len(s.text)]):
+    span = _ASIDE.sub(",", s.masked[start : end.start() if end else len(s.text)])
+    if _FORECAST.search(span):
         return True
     opening = s.masked[:start]
     return bool(_FORECAST.search(opening) and not rules.MOVE_BEFORE.search(opening))
@@ -144,12 +152,21 @@ def read_sentence(
     elif any(e.key in FED for e in s.entities) and (why := rules.unscheduled(s)):
         skipped.append(Skipped(text, why))
     drafted += rules.no_number_kinds(s)
+    used: set[int] = set()
+    for measure in (measures.valuation, measures.earnings):
+        made, taken = measure(s)
+        drafted += [m for m in made if isinstance(m, Drafted)]
+        skipped += [m for m in made if isinstance(m, Skipped)]
+        used |= taken
     for n in s.nums:
+        if n.start in used:
+            continue
         made = _one_number(s, n, policy)
         if isinstance(made, Skipped):
             skipped.append(made)
         elif made is not None:
             drafted.append(made)
+    skipped += qualitative(text)
     if not drafted and not skipped and s.entities and rules.CHECKABLE.search(text):
         skipped.append(Skipped(text, "no checkable number or period (an opinion or description)"))
     return drafted, list(dict.fromkeys(skipped)), subject(entities, previous)
@@ -164,6 +181,8 @@ def _one_number(s: Sentence, n: Number, policy: Drafted | None) -> Drafted | Ski
             return None  # a byline, a reading time, a count: no statement about a series
         return Skipped(s.text, f"unknown entity: no series in the gazetteer for {n.words!r}")
     if _forecast(s, who, n):
+        if (expected := measures.rate_forecast(s, who, n)) is not None:
+            return expected
         return Skipped(s.text, f"a forecast or an expectation ({n.words!r}): nothing to check yet")
     if n.unit == _MULTIPLE:
         return Skipped(s.text, f"no data kind: a valuation multiple ({n.words!r})")

@@ -17,12 +17,14 @@ if TYPE_CHECKING:
 UP = (r"rose|rise|rises|rising|gained|gain|gains|added|adds|climbed|climb|jumped|jump|advanced"
       r"|advance|rallied|rally|surged|surge|soared|increased|rebounded|up|higher|spiked|popped"
       r"|rebound|increase|leapt|jumps|rallies|climbs|advances|adding|gaining|rising|climbing"
-      r"|jumping|advancing|rallying|surging|soaring|soars|surges|edged up|ticked up")  # fmt: skip
+      r"|jumping|advancing|rallying|surging|soaring|soars|surges|edged up|ticked up|gaining"
+      r"|climbing|rebounding|rose as much as")  # fmt: skip
 DOWN = (r"fell|fall|falls|falling|lost|loss|losses|dropped|drop|drops|declined|decline|declines"
         r"|slid|slide|shed|tumbled|tumble|sank|plunged|plunge|plummeted|slipped|slip|retreated"
         r"|down|lower|eased|slumped|slump|sell-off|selloff|skidded|sinks|tumbles|losing"
         r"|falling|dropping|sliding|shedding|sinking|tumbling|plunging|edged down|ticked down"
-        r"|dipped|dip|dips|gave up|eased")  # fmt: skip
+        r"|dipped|dip|dips|gave up|eased|slipping|easing|dipping|declining|retreating|sagging"
+        r"|sagged|slumping")  # fmt: skip
 _MOVE = re.compile(rf"\b(?P<up>{UP})\b|\b(?P<down>{DOWN})\b", re.IGNORECASE)
 MOVE_BEFORE = re.compile(rf"\b(?:{UP}|{DOWN})\b", re.IGNORECASE)
 _LEVEL_CUE = re.compile(
@@ -33,7 +35,9 @@ _LEVEL_CUE = re.compile(
     re.IGNORECASE,
 )
 _RECORD = re.compile(r"\brecord\b|\ball-time high\b|\bhistoric high\b", re.IGNORECASE)
-CHECKABLE = re.compile(rf"\b(?:{UP}|{DOWN}|record|closed|ended|cut|hike|held)\b", re.I)
+CHECKABLE = re.compile(
+    rf"\b(?:{UP}|{DOWN}|record|closed|ended|cut|hike|held|historic high|all-time high)\b", re.I
+)
 _RATES = r"(?:its\s+|the\s+)?(?:key\s+|benchmark\s+|policy\s+)?(?:interest\s+|overnight\s+)?rates?"
 _ACTION = re.compile(
     rf"\b(?P<cut>cut|cuts|lowered|lowers|reduced|trimmed)\s+(?:{_RATES}|by)\b"
@@ -65,7 +69,22 @@ _STREAK = re.compile(
 )
 
 
-def _day(s: Sentence, text: str | None = None) -> tuple[str, str]:
+_DAY_AFTER = re.compile(r"\b(?:a|one|the)\s+day\s+after\b", re.IGNORECASE)
+
+
+def decision_day(s: Sentence) -> tuple[str, str]:
+    """The day of a Fed decision the sentence names: "a day after the Fed cut" is the day
+    before publication; else the day named (:func:`day_named`)."""
+    from datetime import timedelta
+
+    m = _DAY_AFTER.search(s.text)
+    action = _ACTION.search(s.text)
+    if m and action and m.start() < action.start():
+        return (s.published - timedelta(days=1)).isoformat(), m[0] + " (the day before)"
+    return day_named(s)
+
+
+def day_named(s: Sentence, text: str | None = None) -> tuple[str, str]:
     """The session a sentence speaks of (ISO) and the words behind it."""
     found = find_day(text if text is not None else s.text, s.published)
     if found is None:
@@ -73,7 +92,7 @@ def _day(s: Sentence, text: str | None = None) -> tuple[str, str]:
     return found[0].isoformat(), found[1].strip()
 
 
-def _claim(s: Sentence, kind: str, params: dict, because: dict, confidence: float) -> Drafted:
+def claim(s: Sentence, kind: str, params: dict, because: dict, confidence: float) -> Drafted:
     from analysis.draft.extract import Drafted
 
     if "publication date" in " ".join(because.values()):
@@ -129,7 +148,7 @@ def _period(s: Sentence, text: str, near: int | None = None) -> tuple[dict, str,
     lead = find_period(opening, s.published) if opening else None
     if lead is not None:
         return lead.period, lead.words, 0.85
-    day_iso, words = _day(s, text if day is not None else s.text)
+    day_iso, words = day_named(s, text if day is not None else s.text)
     return {"session": day_iso}, words, 0.85
 
 
@@ -167,7 +186,7 @@ def change(
     if benchmark is not None:
         params["benchmark"] = benchmark.file
         because["benchmark"] = benchmark.words
-    return _claim(s, "change", params, because, conf)
+    return claim(s, "change", params, because, conf)
 
 
 def _record(s: Sentence, who: Entity, n: Number | None, clause: str, near: int = 0) -> Drafted:
@@ -182,7 +201,7 @@ def _record(s: Sentence, who: Entity, n: Number | None, clause: str, near: int =
     because = {"series": who.words, "set_in": pwords, "measure": mwords}
     if n is not None:
         params["level"], because["level"] = _compare(n)
-    return _claim(s, "record", params, because, conf - 0.05)
+    return claim(s, "record", params, because, conf - 0.05)
 
 
 def by_words(s: Sentence, who: Entity, n: Number) -> Drafted | Skipped:
@@ -196,11 +215,11 @@ def by_words(s: Sentence, who: Entity, n: Number) -> Drafted | Skipped:
     if level_unit and _RECORD.search(gap[-60:] + s.masked[n.end : n.end + 25]):
         return _record(s, who, n, clause, near)
     if cue and level_unit:
-        day, dwords = _day(s, clause)
+        day, dwords = day_named(s, clause)
         compare, cwords = _compare(n)
         params = {"series": who.file, "date": day, "compare": compare}
         because = {"series": who.words, "date": dwords, "compare": f"{cue['cue']} {cwords}"}
-        return _claim(s, "level", params, because, 0.9)
+        return claim(s, "level", params, because, 0.9)
     if n.unit in ("%", " bp", " pp", " points"):
         return change(s, who, n)
     return Skipped(s.text, f"no data kind: {n.words!r} with no move or level word")
@@ -210,7 +229,7 @@ def target_range(s: Sentence, who: Entity, n: Number) -> Drafted:
     """The policy range in force: the day after a decision named in the sentence, else the day."""
     from datetime import date, timedelta
 
-    day, dwords = _day(s)
+    day, dwords = decision_day(s)
     decision = _ONE_DECISION.search(s.text)
     if decision and not _MODAL.search(s.text[max(0, decision.start() - 30) : decision.start()]):
         day = (date.fromisoformat(day) + timedelta(days=1)).isoformat()
@@ -219,10 +238,10 @@ def target_range(s: Sentence, who: Entity, n: Number) -> Drafted:
     params = {"lower": "fred/DFEDTARL.csv", "upper": "fred/DFEDTARU.csv", "date": day,
               "stated_lower": lower, "stated_upper": upper}  # fmt: skip
     because = {"series": who.words, "date": dwords, "stated": n.words}
-    claim = _claim(s, "target_range", params, because, 0.85)
+    drafted = claim(s, "target_range", params, because, 0.85)
     if "next day" in dwords:  # the claim speaks of the day after the article's
-        claim.as_of = date.fromisoformat(day)
-    return claim
+        drafted.as_of = date.fromisoformat(day)
+    return drafted
 
 
 def policy(s: Sentence) -> Drafted | None:
@@ -241,11 +260,11 @@ def policy(s: Sentence) -> Drafted | None:
                   "count": count_word(count["n"])}  # fmt: skip
         because = {"action": count[0], "count": count[0],
                    "period": found.words if found else year[0]}  # fmt: skip
-        return _claim(s, "policy_decision", params, because, 0.8)
+        return claim(s, "policy_decision", params, because, 0.8)
     if action is None or _MODAL.search(s.text[max(0, action.start() - 30) : action.start()]):
         return None
     kind = next(k for k in ("cut", "hike", "hold", "hold2") if action[k])[:4]
-    day, dwords = _day(s)
+    day, dwords = decision_day(s)
     if day not in scheduled_meetings():
         return None  # an unscheduled decision: read_sentence says so
     params = {"upper": "fred/DFEDTARU.csv", "action": kind, "meeting": day}
@@ -254,7 +273,7 @@ def policy(s: Sentence) -> Drafted | None:
     if size is not None and kind != "hold":
         params["size_bp"] = int(size.value)
         because["size_bp"] = size.words
-    return _claim(s, "policy_decision", params, because, 0.85)
+    return claim(s, "policy_decision", params, because, 0.85)
 
 
 def scheduled_meetings() -> set[str]:
@@ -270,7 +289,7 @@ def unscheduled(s: Sentence) -> str | None:
     action = _ACTION.search(s.text)
     if action is None or _MODAL.search(s.text[max(0, action.start() - 30) : action.start()]):
         return None
-    day, _ = _day(s)
+    day, _ = decision_day(s)
     if day in scheduled_meetings():
         return None
     return f"no data kind: a Fed decision on {day}, not a scheduled FOMC meeting"
@@ -289,11 +308,11 @@ def no_number_kinds(s: Sentence) -> list[Drafted]:
             down = re.search(
                 rf"\b(?:{DOWN}|losing)\b", m["what"] + s.text[who.end : m.start()], re.I
             )
-            day, dwords = _day(s)
+            day, dwords = day_named(s)
             params = {"series": who.file, "direction": "down" if down else "up", "end": day,
                       "length": {"op": "exactly", "value": str(n)}}  # fmt: skip
             because = {"series": who.words, "length": m[0], "end": dwords}
-            out.append(_claim(s, "streak", params, because, 0.8))
+            out.append(claim(s, "streak", params, because, 0.8))
     out += _leads(s)
     for m in _RECORD.finditer(s.text):
         who = _owner_at(s, m.start())
@@ -331,7 +350,7 @@ def _leads(s: Sentence) -> list[Drafted]:
                   "compare": {"op": "down" if behind else "up"}}  # fmt: skip
         because = {"series": who.words, "benchmark": after[0].words, "period": found.words,
                    "compare": f"{m[0]!r} (a direction, no number)"}  # fmt: skip
-        out.append(_claim(s, "change", params, because, 0.75))
+        out.append(claim(s, "change", params, because, 0.75))
     return out
 
 
@@ -345,7 +364,7 @@ def _owner_at(s: Sentence, at: int) -> Entity | None:
 
 
 def _rank(s: Sentence, who: Entity, m: re.Match) -> Drafted:
-    day, dwords = _day(s)
+    day, dwords = day_named(s)
     span = m["span"].lower()
     d = day
     if span.startswith("start"):
@@ -358,4 +377,4 @@ def _rank(s: Sentence, who: Entity, m: re.Match) -> Drafted:
         params = {"series": who.file, "period": period}
     params |= {"rank": m["rank"].lower(), "since": int(m["since"])}
     because = {"series": who.words, "rank": m[0], "period": dwords}
-    return _claim(s, "period_rank", params, because, 0.8)
+    return claim(s, "period_rank", params, because, 0.8)

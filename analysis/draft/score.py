@@ -7,7 +7,10 @@ A label is ``{series: ^DJI, when: 2024-05-17, value: "40,003.59"}``: ``series`` 
 ``value`` the number as written (a fall negative: "-2.6%"; the comparison words left out), a
 range as ``3.5-3.75``, a Fed decision as ``cut 25 bp``, ``hike``, ``hold``, a count of cuts as
 ``cut x3``, a rank as ``best since 2008``, a record with no level as ``record``, a lead with no
-number as ``up``.
+number as ``up``. Two indices' forward multiples are ``{series: "^RUT vs ^GSPC", when: <date>,
+value: "15x vs 22x"}``; their growth for a year ``{series: "^RUT vs ^GSPC", when: "2026",
+value: "17-22% vs 14-15%"}``; a fed funds forecast ``{series: DFF, when: <first day of the
+month meant>, value: "3%"}``.
 """
 
 from __future__ import annotations
@@ -43,7 +46,8 @@ def when(period: dict) -> str:
 def signature(entry: dict) -> tuple[str, str, str]:
     """``(series, when, value)`` of a claims-file entry the drafter writes."""
     kind, p = entry["kind"], entry["params"]
-    key = str(p.get("series") or p.get("upper") or p.get("lower")).rsplit("/", 1)[-1]
+    key = str(p.get("series") or p.get("upper") or p.get("lower") or p.get("realized"))
+    key = key.rsplit("/", 1)[-1]
     key = key.removesuffix(".csv")
     if kind == "level":
         return key, str(p["date"]), _num(p["compare"]["value"])
@@ -66,12 +70,50 @@ def signature(entry: dict) -> tuple[str, str, str]:
         return key, period, f"{p['rank']} since {p['since']}"
     if kind == "streak":
         return key, str(p["end"]), f"streak {p['direction']} {p['length']['value']}"
+    if kind == "valuation_point":
+        pair = " vs ".join(_index(p[side].removesuffix("_fwd_pe")) for side in ("small", "large"))
+        return pair, str(p["date"]), f"{p['stated_small']:g}x vs {p['stated_large']:g}x"
+    if kind == "earnings_forecast":
+        sides = ("small", "large")
+        pair = " vs ".join(_index(p[f"{side}_estimate"].split("_eps")[0]) for side in sides)
+        ranges = " vs ".join(_span(*p[f"stated_{side}"]) for side in sides)
+        return pair, str(p["year"]), ranges
+    if kind == "rate_forecast":
+        return key, str(p["target_date"]), _num(f"{p['stated']:g}%")
     return key, "", kind
+
+
+def _index(user: str) -> str:
+    """The gazetteer key of an index by its name in user files (``russell2000 -> ^RUT``)."""
+    from analysis.report.names import gazetteer
+
+    return next((k for k, v in gazetteer().items() if v.user == user), user)
+
+
+def _span(low: float, high: float) -> str:
+    return f"{low:g}-{high:g}%"
+
+
+def _side(text: str) -> str:
+    """One side of an ``A vs B`` label: ``15x``, or a growth range (one number covers its
+    precision, as the drafter reads it: 18% is 17.5-18.5%)."""
+    text = text.strip()
+    if text.endswith("x"):
+        return f"{float(text[:-1]):g}x"
+    body = text.rstrip("%")
+    if "-" in body[1:]:
+        low, high = body[0] + body[1:].split("-", 1)[0], body[1:].split("-", 1)[1]
+        return _span(float(low), float(high))
+    decimals = len(body.split(".")[1]) if "." in body else 0
+    half = 0.5 * 10**-decimals
+    return _span(round(float(body) - half, 6), round(float(body) + half, 6))
 
 
 def label(item: dict) -> tuple[str, str, str]:
     """``(series, when, value)`` of a hand label."""
     value = str(item["value"])
+    if " vs " in value:
+        return str(item["series"]), str(item["when"]), " vs ".join(map(_side, value.split(" vs ")))
     words = value.split()
     if words[0] in ("cut", "hike", "hold", "best", "worst", "record", "up", "down", "streak"):
         return str(item["series"]), str(item["when"]), value

@@ -18,8 +18,9 @@ if TYPE_CHECKING:
     from analysis.draft.extract import Drafted, Skipped
 
 THEMES = {"level": "levels", "change": "changes", "record": "records", "streak": "streaks",
-          "period_rank": "ranks", "policy_decision": "fed_policy",
-          "target_range": "fed_policy"}  # fmt: skip
+          "period_rank": "ranks", "policy_decision": "fed_policy", "target_range": "fed_policy",
+          "rate_forecast": "fed_policy", "valuation_point": "valuations",
+          "earnings_forecast": "earnings"}  # fmt: skip
 MAX_COMMENT = 300  # characters of a sentence quoted in the comment block
 
 
@@ -29,18 +30,58 @@ def slug(text: str, fallback: str = "article") -> str:
     return out if out[:1].isalpha() else (f"{fallback}_{out}" if out else fallback)
 
 
+def _token(value: object) -> str:
+    """A stated value in an id: ``"2,508.22" -> "2508_22"``, ``"12%" -> "12pct"``, ``15.0 ->
+    "15"``."""
+    text = f"{value:g}" if isinstance(value, float) else str(value)
+    text = text.replace(",", "").replace("%", "pct").replace(" bp", "bp").replace("-", "m")
+    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
+
+
+def _id_base(d: Drafted) -> str:
+    """What a drafted claim's id says: its series, its measure and its stated value
+    (``rut_level_2508_22``, ``rut_change_12pct``, ``fed_range_3_5_3_75``,
+    ``russell2000_sp500_pe_15x_22x``)."""
+    p = d.params
+    key = str(p.get("series") or p.get("realized") or "")
+    series = slug(key.rsplit("/", 1)[-1].removesuffix(".csv"), "s") if key else d.kind
+    compare = p.get("compare") or p.get("level") or {}
+    if d.kind in ("level", "change", "record"):
+        value = compare.get("value") or compare.get("op") or "high"
+        parts = [series, d.kind, _token(value)]
+    elif d.kind == "target_range":
+        parts = ["fed_range", _token(p["stated_lower"]), _token(p["stated_upper"])]
+    elif d.kind == "policy_decision":
+        size = f"{p['size_bp']}bp" if "size_bp" in p else f"x{p.get('count', 1)}"
+        parts = ["fed", str(p["action"]), size]
+    elif d.kind == "rate_forecast":
+        parts = [series, "forecast", _token(p["stated"]) + "pct", str(p["target_date"])[:7]]
+    elif d.kind == "valuation_point":
+        names = [p[side].removesuffix("_fwd_pe") for side in ("small", "large")]
+        parts = [*names, "pe", f"{_token(p['stated_small'])}x", f"{_token(p['stated_large'])}x"]
+    elif d.kind == "earnings_forecast":
+        names = [p[f"{side}_estimate"].split("_eps")[0] for side in ("small", "large")]
+        parts = [*names, "eps_growth", str(p["year"])]
+    else:
+        parts = [series, d.kind]
+    return slug("_".join(parts), "claim")[:56]
+
+
 def claim_entries(drafted: list[Drafted]) -> list[dict]:
-    """Each drafted claim as a claims-file entry, with a unique id."""
+    """Each drafted claim as a claims-file entry, with a unique id (its series, measure and
+    stated value; a number after it when two claims would share one)."""
     out, seen = [], {}
     for d in drafted:
-        key = d.params.get("series") or d.params.get("upper") or d.kind
-        base = f"{slug(key.rsplit('/', 1)[-1].removesuffix('.csv'), 's')}_{d.kind}"
+        base = _id_base(d)
         seen[base] = seen.get(base, 0) + 1
-        entry = {"id": f"{base}_{seen[base]}", "theme": THEMES.get(d.kind, "drafted"),
+        name = base if seen[base] == 1 else f"{base}_{seen[base]}"
+        entry = {"id": name, "theme": THEMES.get(d.kind, "drafted"),
                  "text": d.text, "kind": d.kind, "data": d.data, "params": d.params,
                  "draft": True, "confidence": d.confidence, "because": d.because}  # fmt: skip
         if d.as_of is not None:
             entry["as_of"] = d.as_of
+        if d.forecast:
+            entry["forecast"] = True
         out.append(entry)
     return out
 

@@ -21,6 +21,7 @@ class SeriesName(NamedTuple):
     name: str
     unit: str
     aliases: tuple[str, ...]
+    user: str = ""  # the index's name in user files' series (russell2000_fwd_pe), if any
 
 
 @cache
@@ -31,7 +32,8 @@ def gazetteer() -> dict[str, SeriesName]:
     with (RESOURCES / "series.yaml").open(encoding="utf-8") as fh:
         raw = yaml.safe_load(fh)
     return {
-        str(key): SeriesName(str(v["name"]), str(v["unit"]), tuple(v.get("aliases") or ()))
+        str(key): SeriesName(str(v["name"]), str(v["unit"]), tuple(v.get("aliases") or ()),
+                             str(v.get("user") or ""))  # fmt: skip
         for key, v in raw.items()
     }
 
