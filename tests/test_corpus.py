@@ -21,7 +21,7 @@ from analysis.errors import RunError
 from analysis.report.corpus import render_corpus
 from analysis.run import run_corpus
 from analysis.run.corpus import claims_files
-from tests.test_runner import CLAIMS, FIXTURES, fake_kernel, toy  # noqa: F401 (fixtures)
+from tests.test_runner import BOOM, CLAIMS, FIXTURES, fake_kernel, toy  # noqa: F401 (fixtures)
 
 FED = """\
 article: {id: toy_fed, title: "The Fed's range", outlet: "Toy Wire", as_of: 2026-01-02}
@@ -246,3 +246,25 @@ def test_a_worker_lost_mid_task_has_its_task_run_again_and_the_corpus_completes(
     starts = log.read_text().split()
     assert len(starts) > 4  # four themes, and at least one started again on another worker
     assert sorted(set(starts)) == ["closes", "fed", "levels", "policy"]
+
+
+@pytest.mark.slow
+@pytest.mark.notebook
+def test_a_failing_notebook_fails_its_theme_and_the_other_articles_run_on(corpus):
+    """One article's notebook raises: its theme is failed (exit status 1, named), its other
+    theme and the other articles are reported as usual, and the corpus page says so."""
+    toy_file = corpus["folder"] / "a_toy.yaml"
+    toy_file.write_text(CLAIMS + BOOM)
+    result = CliRunner().invoke(main, [
+        "run", "--snapshot", str(corpus["snapshot"]), "--claims", str(corpus["folder"]),
+        "--notebooks", str(FIXTURES), "--out", str(corpus["out"]), "--jobs", "2",
+    ])  # fmt: skip
+    assert result.exit_code == 1, result.output
+    assert "1 notebook(s) failed: toy/boom" in result.output
+    assert "toy_fed" in result.output and "toy_closes" in result.output
+    doc = json.loads((corpus["out"] / "corpus.json").read_text())
+    rows = {r["id"]: r for r in doc["articles"]}
+    assert rows["toy"]["status"] == "failed" and rows["toy"]["failed"] == ["boom"]
+    assert rows["toy_fed"]["status"] == rows["toy_closes"]["status"] == "ok"
+    assert rows["toy_fed"]["counts"]["supported"] == 1
+    assert "1 notebook(s) failed:" in (corpus["out"] / "index.html").read_text()

@@ -32,8 +32,9 @@ def gazetteer() -> dict[str, SeriesName]:
     with (RESOURCES / "series.yaml").open(encoding="utf-8") as fh:
         raw = yaml.safe_load(fh)
     return {
-        str(key): SeriesName(str(v["name"]), str(v["unit"]), tuple(v.get("aliases") or ()),
-                             str(v.get("user") or ""))  # fmt: skip
+        str(key): SeriesName(
+            str(v["name"]), str(v["unit"]), tuple(v.get("aliases") or ()), str(v.get("user") or "")
+        )  # fmt: skip
         for key, v in raw.items()
     }
 

@@ -71,7 +71,7 @@ def _pool(todo: Sequence[Job], jobs: int, template: Zygote | None) -> KernelPool
 
 
 def _execute(job: Job, show_code: bool, page: dict) -> tuple[str | None, float]:
-    """Run one notebook into ``stage`` and export its page; return ``(error, seconds)``.
+    """Run one notebook into its job's stage and export its page; return ``(error, seconds)``.
 
     Never raises: papermill writes the notebook up to the failing cell before it raises, and
     that notebook is exported too, so the page shows the error where it happened.
