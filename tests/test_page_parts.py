@@ -38,6 +38,8 @@ def test_theme_nav_links_previous_and_next_in_words():
     assert "href='a.html'>&larr; Index levels</a>" in nav
     assert "href='c.html'>Tel Aviv &rarr;</a>" in nav
     assert "href='index.html'>Scorecard" in nav
+    exported = theme_nav(["a", "b", "c"], "b", titles, scorecard=False)  # the strip links it
+    assert "index.html" not in exported and "rel='prev'" in exported
     assert "rel='prev'" not in theme_nav(["a", "b", "c"], "a", titles)
     assert "rel='next'" not in theme_nav(["a", "b", "c"], "c", titles)
 

@@ -82,7 +82,8 @@ class Workbook:
         that the data is synthetic.
 
         ``banner=False`` leaves the warning out: ``workbook run`` puts its own at the top of
-        every exported page.
+        every exported page, with a link to the scorecard (the theme links then leave theirs
+        out).
         """
         parts = [f"<style>{page_css()}</style>"]
         if banner and self.snapshot.synthetic:
@@ -96,7 +97,8 @@ class Workbook:
         )
         if theme is not None:
             titles = {t: theme_title(t) for t in self.registry.themes}
-            parts.append(theme_nav(self.registry.themes, theme, titles))
+            # a run's pages carry the runner's strip, which links to the scorecard already
+            parts.append(theme_nav(self.registry.themes, theme, titles, scorecard=banner))
             rows = [(c.id, c.text, self.results[c.id]) for c in self.registry.by_theme(theme)]
             parts.append(glance(rows, title=f"{titles.get(theme, theme)} at a glance"))
         display(HTML("\n".join(parts)))

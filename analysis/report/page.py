@@ -47,12 +47,14 @@ def glance(rows: Sequence[tuple[str, str, ClaimResult]], *, title: str = "At a g
     )
 
 
-def theme_nav(themes: Sequence[str], theme: str, titles: dict[str, str]) -> str:
-    """Links to the scorecard and to the previous and next themes' pages."""
+def theme_nav(themes: Sequence[str], theme: str, titles: dict[str, str], *,
+              scorecard: bool = True) -> str:  # fmt: skip
+    """Links to the scorecard (unless ``scorecard`` is False: the exported pages' strip has
+    its own) and to the previous and next themes' pages."""
     if theme not in themes:
         return ""
     i = themes.index(theme)
-    parts = ["<a href='index.html'>Scorecard</a>"]
+    parts = ["<a href='index.html'>Scorecard</a>"] if scorecard else []
     if i > 0:
         prev = themes[i - 1]
         parts.append(f"<a rel='prev' href='{esc(prev)}.html'>&larr; {esc(titles[prev])}</a>")
