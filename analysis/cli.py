@@ -307,9 +307,10 @@ def run_cmd(snapshot_path, fresh, as_of, only, more_themes, extra, **options) ->
         raise click.UsageError("--snapshot and --fresh exclude each other")
     themes = [t.strip() for item in (*only, *more_themes) for t in item.split(",") if t.strip()]
     claims = list(options.pop("claims_paths")) or [paths.DEFAULT_CLAIMS]
-    if options["scheduler"] and options["executor"] != "dask":
-        raise click.UsageError("--scheduler is for --executor dask")
     if options["executor"] != "dask":  # DASK_SCHEDULER_ADDRESS in the environment: not used
+        given = click.get_current_context().get_parameter_source("scheduler")
+        if options["scheduler"] and given == click.core.ParameterSource.COMMANDLINE:
+            raise click.UsageError("--scheduler is for --executor dask")
         options["scheduler"] = None
     snapshot_path, warnings = run_snapshot(snapshot_path, fresh, claims[0])
     kwargs = {"as_of": as_of.date() if as_of else None, "only": themes or None,

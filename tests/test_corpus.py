@@ -93,6 +93,14 @@ def test_two_files_of_one_article_or_a_scheduler_without_dask_exit_2(corpus):
     )  # fmt: skip
     result = CliRunner().invoke(main, [*base, "--scheduler", "tcp://127.0.0.1:9"])
     assert result.exit_code == 2 and "--scheduler is for --executor dask" in result.output
+    # the address in the environment is for --executor dask only: a local run ignores it
+    env = {"DASK_SCHEDULER_ADDRESS": "tcp://127.0.0.1:9"}
+    result = CliRunner(env=env).invoke(main, [*base, "--claims", str(corpus["folder"])])
+    assert result.exit_code == 2 and "are both article 'toy'" in result.output
+    dask = ["--executor", "dask", "--claims", str(corpus["claims"])]
+    result = CliRunner(env=env).invoke(main, [*base, *dask])
+    assert result.exit_code == 2
+    assert "--scheduler tcp://127.0.0.1:9: cannot connect" in result.output
     assert not corpus["out"].exists()  # nothing written
 
 

@@ -167,8 +167,8 @@ def _article_ids(files: Sequence[Path]) -> list[str]:
 
 
 def _check_corpus_out(out: Path, snapshot: Path) -> None:
-    """The corpus folder must be new, empty or one a corpus run wrote (its marker), and not
-    the snapshot's or the project's own folders."""
+    """The corpus folder must be new, empty or one a corpus run wrote (its marker, written
+    with the corpus page at the end), and not the snapshot's or the project's own folders."""
     if out.is_dir() and (out / MARKER).is_file():
         raise RunError(f"--out {out}: holds a single article's report; a corpus needs a folder "
                        "of its own")  # fmt: skip
@@ -176,8 +176,6 @@ def _check_corpus_out(out: Path, snapshot: Path) -> None:
         raise RunError(f"--out {out}: holds files that are not a workbook corpus (no "
                        f"{CORPUS_MARKER}); choose an empty or new folder")  # fmt: skip
     check_protected(out, (snapshot, paths.NOTEBOOKS, paths.DATA))
-    out.mkdir(parents=True, exist_ok=True)
-    (out / CORPUS_MARKER).write_text(json.dumps({"written_by": "workbook run"}) + "\n")
 
 
 def _write_corpus(out: Path, articles, files: Sequence[Path], snapshot: Path) -> tuple[Path, Path]:
@@ -186,6 +184,7 @@ def _write_corpus(out: Path, articles, files: Sequence[Path], snapshot: Path) ->
     from analysis.report.corpus import corpus_document, render_corpus
 
     document = corpus_document(out, articles, files, snapshot)
+    _write_whole(out / CORPUS_MARKER, json.dumps({"written_by": "workbook run"}) + "\n")
     results = _write_whole(out / "corpus.json", json.dumps(document, indent=1) + "\n")
     index = _write_whole(out / "index.html", render_corpus(document))
     return index, results
