@@ -276,3 +276,21 @@ def test_a_failing_notebook_fails_its_theme_and_the_other_articles_run_on(corpus
     assert rows["toy_fed"]["status"] == rows["toy_closes"]["status"] == "ok"
     assert rows["toy_fed"]["counts"]["supported"] == 1
     assert "1 notebook(s) failed:" in (corpus["out"] / "index.html").read_text()
+
+
+@pytest.mark.slow
+def test_a_scheduler_without_workers_is_exit_2_not_a_hang(corpus, monkeypatch):
+    import logging
+
+    from distributed import LocalCluster
+
+    monkeypatch.setattr("analysis.run.cluster.WORKER_TIMEOUT", 2)
+    with LocalCluster(n_workers=0, dashboard_address=None, silence_logs=logging.ERROR) as empty:
+        result = CliRunner().invoke(main, [
+            "run", "--snapshot", str(corpus["snapshot"]), "--claims", str(corpus["claims"]),
+            "--out", str(corpus["out"]), "--executor", "dask", "--scheduler",
+            empty.scheduler_address,
+        ])  # fmt: skip
+    assert result.exit_code == 2
+    assert f"--scheduler {empty.scheduler_address}: no worker" in result.output
+    assert not corpus["out"].exists()

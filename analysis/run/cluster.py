@@ -37,6 +37,7 @@ from analysis.run.article import ArticleRun, Evaluation
 from analysis.run.model import Job, ThemeRun
 
 CONNECT_TIMEOUT = "10s"  # to reach a scheduler given by address
+WORKER_TIMEOUT = 60  # seconds for a scheduler without workers to get one (else: exit 2)
 RETRIES = 1  # a task that raises (not a notebook that fails: that is a result) runs again
 
 
@@ -65,12 +66,14 @@ class DaskExecutor:
                 self.where = f"on a local Dask cluster of {self.workers} worker(s)"
             else:
                 self.client = Client(self.scheduler, timeout=CONNECT_TIMEOUT)
+                self.client.wait_for_workers(1, timeout=WORKER_TIMEOUT)
                 workers = len(self.client.scheduler_info()["workers"])
                 self.where = f"on the Dask cluster at {self.scheduler} ({workers} worker(s))"
         except (OSError, TimeoutError) as exc:
             self.__exit__()
             where = f"--scheduler {self.scheduler}" if self.scheduler else "a local Dask cluster"
-            raise RunError(f"{where}: cannot connect ({exc})") from exc
+            why = "no worker" if self.client is not None else "cannot connect"
+            raise RunError(f"{where}: {why} ({exc})") from exc
         return self
 
     def __exit__(self, *exc: object) -> None:
