@@ -93,6 +93,8 @@ def test_two_files_of_one_article_or_a_scheduler_without_dask_exit_2(corpus):
     )  # fmt: skip
     result = CliRunner().invoke(main, [*base, "--scheduler", "tcp://127.0.0.1:9"])
     assert result.exit_code == 2 and "--scheduler is for --executor dask" in result.output
+    result = CliRunner().invoke(main, [*base, "--claims", str(corpus["folder"]), "--only", "fed"])
+    assert result.exit_code == 2 and "--only selects one article's themes" in result.output
     # the address in the environment is for --executor dask only: a local run ignores it
     env = {"DASK_SCHEDULER_ADDRESS": "tcp://127.0.0.1:9"}
     result = CliRunner(env=env).invoke(main, [*base, "--claims", str(corpus["folder"])])

@@ -122,6 +122,9 @@ def run_corpus(
     settings = settings_for(jobs=jobs, notebooks_dir=notebooks_dir, notes_dir=notes_dir,
                             **options)  # fmt: skip
     out = Path(out).absolute()
+    if settings.only:
+        raise RunError("--only selects one article's themes; for one article of a corpus, run "
+                       "its claims file alone")  # fmt: skip
     files = claims_files(claims)
     ids = _article_ids(files)
     _check_corpus_out(out, Path(snapshot))
