@@ -194,6 +194,22 @@ def test_control_characters_are_refused_with_their_line(tmp_path, char, shown):
     assert str(exc) == f"prices/^RUT.csv line 3: holds {shown}, expected plain text"
 
 
+@pytest.mark.parametrize(
+    "rel", ["prices/^RUT.csv", "fred/DGS10.csv", "french/F-F_Research_Data_Factors.csv",
+            "user/eps.csv"],
+)  # fmt: skip
+@pytest.mark.parametrize("tail", ["\x0c", "\x0b\x0c", " \x85", "\u2028"])
+def test_a_last_line_of_blank_looking_control_characters_is_refused_with_its_line(
+    tmp_path, rel, tail
+):
+    """str.strip() takes these for blanks: the last line once vanished before the control
+    characters were looked for, and the reader raised a bare StopIteration (found by the
+    property test, tests/test_parsers_properties.py, on 1 run in many)."""
+    exc = refused(tmp_path, rel, f"Date,Close\n2000-01-01,1.00\n{tail}")
+    assert str(exc).startswith(f"{rel} line 3: holds control character")
+    assert str(exc).endswith(", expected plain text")
+
+
 def test_tabs_crlf_and_a_bom_are_still_plain_text(tmp_path):
     frame = parse_file(
         write(tmp_path, "prices/^RUT.csv", b"\xef\xbb\xbfDate,Close\r\n2026-01-02,\t1\r\n")

@@ -158,12 +158,13 @@ def read_lines(path: Path, name: str, *, root: Path | None = None) -> list[str]:
     if max(text.count("\n"), text.count("\r")) >= MAX_LINES:
         raise DataError(name, f"has more than {MAX_LINES:,} lines; refused")
     lines = _LINE_BREAK.split(text)
-    while lines and not lines[-1].strip():  # blank lines at the end are not rows
-        lines.pop()
-    if _CONTROL.search(text):
+    if _CONTROL.search(text):  # looked for before the trailing blank lines go: str.strip()
+        # takes \x0b, \x0c, \x85 and \u2028 for blanks, so a last line of them would vanish
         i, ch = next((i, m.group()) for i, ln in enumerate(lines) if (m := _CONTROL.search(ln)))
         what = "a NUL byte" if ch == "\x00" else f"control character {ch!r}"
         raise DataError(name, f"holds {what}, expected plain text", line=i + 1)
+    while lines and not lines[-1].strip():  # blank lines at the end are not rows
+        lines.pop()
     if max(map(len, lines)) > MAX_LINE_CHARS:
         i = next(i for i, ln in enumerate(lines) if len(ln) > MAX_LINE_CHARS)
         raise DataError(
