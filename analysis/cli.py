@@ -312,11 +312,15 @@ def run_cmd(snapshot_path, fresh, as_of, only, more_themes, extra, **options) ->
         if options["scheduler"] and given == click.core.ParameterSource.COMMANDLINE:
             raise click.UsageError("--scheduler is for --executor dask")
         options["scheduler"] = None
+    corpus = len(claims) > 1 or claims[0].is_dir() or is_corpus_file(claims[0])
+    if corpus and fresh:  # fetching reads one claims file's needs
+        raise click.UsageError("--fresh fetches for one claims file; for a corpus, run workbook "
+                               "fetch first, then --snapshot the folder it wrote")  # fmt: skip
     snapshot_path, warnings = run_snapshot(snapshot_path, fresh, claims[0])
     kwargs = {"as_of": as_of.date() if as_of else None, "only": themes or None,
               "parameters": dict(parse_parameter(p) for p in extra), "warnings": warnings,
               **options}  # fmt: skip
-    if len(claims) > 1 or claims[0].is_dir() or is_corpus_file(claims[0]):
+    if corpus:
         run_corpus_command(snapshot_path, claims, kwargs)
         return
     summary = run_all(snapshot_path, claims=claims[0], **kwargs)

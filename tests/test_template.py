@@ -18,12 +18,13 @@ from analysis.claims import load_claims
 from analysis.run.kernels import WARM_MODULES, KernelError, KernelPool, Zygote
 from analysis.snapshot import Snapshot
 from tests.test_kernel_pool import run_code
-from tests.test_runner import FIXTURES, toy  # noqa: F401 (fixtures)
+from tests.test_runner import CLAIMS, FIXTURES, toy  # noqa: F401 (fixtures)
 
 
 def test_a_primed_evaluation_serves_exactly_its_own_inputs(toy):
     snapshot, claims = toy["snapshot"], toy["claims"]
-    records = prime(snapshot, claims, None, 0.05)
+    records, seconds = prime(snapshot, claims, None, 0.05)
+    assert seconds is None  # evaluated now (the seconds are those of an evaluation kept)
     expected = evaluate_all(load_claims(claims), Snapshot(snapshot), Context())
     assert [r["verdict"] for r in records] == [r.verdict for r in expected]
     registry, snap, results = lookup(snapshot, claims, None, 0.05)
@@ -51,9 +52,9 @@ def test_a_kernel_forked_after_priming_opens_the_workbook_without_evaluating(toy
     snapshot, claims = str(toy["snapshot"]), str(toy["claims"])
     template = Zygote(WARM_MODULES)
     try:
-        records = template.prime(snapshot, claims, None, 0.05)
+        records, seconds = template.prime(snapshot, claims, None, 0.05)
         assert [r["id"] for r in records] == ["toy_close", "toy_close_wrong", "toy_range"]
-        assert template.evaluation_seconds > 0
+        assert seconds > 0
         with KernelPool(FIXTURES, size=1, total=1, zygote=template) as pool, pool.take() as km:
             code = (
                 "import analysis.report.notebook as nb\n"
@@ -66,6 +67,22 @@ def test_a_kernel_forked_after_priming_opens_the_workbook_without_evaluating(toy
     finally:
         template.close()
     assert shown == str([r["verdict"] for r in records])
+
+
+@pytest.mark.notebook
+def test_a_long_lived_template_evaluates_a_changed_claims_file_again(toy):
+    """A Dask worker's template lives across runs: the same inputs are evaluated once while
+    their files are unchanged, and again once the claims file changed."""
+    snapshot, claims = str(toy["snapshot"]), str(toy["claims"])
+    template = Zygote(WARM_MODULES)
+    try:
+        records, seconds = template.prime(snapshot, claims, None, 0.05)
+        assert template.prime(snapshot, claims, None, 0.05) == (records, seconds)  # kept
+        toy["claims"].write_text(CLAIMS.replace("stated: 2600,", "stated: 2508.22,"))
+        again, _ = template.prime(snapshot, claims, None, 0.05)
+    finally:
+        template.close()
+    assert records[1]["verdict"] == "contradicted" and again[1]["verdict"] == "supported"
 
 
 @pytest.mark.notebook
@@ -139,3 +156,19 @@ def test_a_kernel_ends_when_its_template_process_is_killed(tmp_path):
             assert not process_alive(kernel)
     finally:
         template.close()
+
+
+def test_an_error_in_a_forked_worker_is_raised_here_not_a_hang(tmp_path, demo_snapshot):
+    """A user file that does not parse raises DataError while a claim is checked, in a worker;
+    the DataError does not even survive pickling. The claims are evaluated again here and the
+    error raised as with one worker (``workbook check`` exits 2 with it)."""
+    from analysis.errors import DataError
+
+    snapshot = tmp_path / "snap"
+    shutil.copytree(demo_snapshot.root, snapshot)
+    (snapshot / "user" / "forward_pe.csv").write_text("date,series,value\n2020-01-01,x,1\n")
+    registry = load_claims(paths.DEFAULT_CLAIMS)
+    started = time.monotonic()
+    with pytest.raises(DataError, match="user/forward_pe.csv line 1: missing column 'unit'"):
+        evaluate_all(registry, Snapshot(snapshot), Context(), workers=2)
+    assert time.monotonic() - started < 60

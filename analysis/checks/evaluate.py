@@ -13,6 +13,8 @@ import importlib
 import math
 import multiprocessing
 import pkgutil
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -99,19 +101,28 @@ def _evaluate_claims(
     claims: list[Claim], snapshot: Snapshot, ctx: Context, workers: int
 ) -> list[tuple[ClaimResult, Finding | None]]:
     """:func:`_evaluate` for each claim, in order; in ``workers`` forked processes when more
-    than one is asked for and ``fork`` exists."""
+    than one is asked for and ``fork`` exists. Anything that goes wrong there (an error a
+    claim's check does not turn into a verdict, such as a data file that does not parse; a
+    worker that dies) evaluates them all again here, where the error is raised as usual."""
     global _FORKED
     workers = min(workers, len(claims))
-    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        return [_evaluate(claim, snapshot, ctx) for claim in claims]
+    serial = [] if workers > 1 and "fork" in multiprocessing.get_all_start_methods() else claims
+    if serial:
+        return [_evaluate(claim, snapshot, ctx) for claim in serial]
     _import_statistics()
     _FORKED = (claims, snapshot, ctx)
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            # cloudpickle: a finding carries its decision as a closure, which pickle refuses
-            return [cloudpickle.loads(b) for b in pool.map(_evaluate_nth, range(len(claims)), 1)]
+        fork = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(workers, mp_context=fork) as pool:
+            blobs = list(pool.map(_evaluate_nth, range(len(claims))))
+    except BrokenProcessPool:
+        blobs = [None]
     finally:
         _FORKED = None
+    if any(blob is None for blob in blobs):
+        return [_evaluate(claim, snapshot, ctx) for claim in claims]
+    # cloudpickle: a finding carries its decision as a closure, which pickle refuses
+    return [cloudpickle.loads(blob) for blob in blobs]
 
 
 def _import_statistics() -> None:
@@ -124,9 +135,14 @@ def _import_statistics() -> None:
         importlib.import_module(f"analysis.stats.{module.name}")
 
 
-def _evaluate_nth(n: int) -> bytes:
+def _evaluate_nth(n: int) -> bytes | None:
+    """In a forked worker: the n-th claim evaluated, or None when that raised (the parent
+    evaluates again and raises it; an exception may not even survive the trip back)."""
     claims, snapshot, ctx = _FORKED
-    return cloudpickle.dumps(_evaluate(claims[n], snapshot, ctx))
+    try:
+        return cloudpickle.dumps(_evaluate(claims[n], snapshot, ctx))
+    except Exception:
+        return None
 
 
 def _result(base: dict, finding: Finding, summary: str, data: Data) -> ClaimResult:

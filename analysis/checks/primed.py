@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
 Evaluation = tuple["Registry", "Snapshot", dict[str, "ClaimResult"]]
 _PRIMED: dict[tuple, tuple[tuple, Evaluation]] = {}  # inputs -> (files' stats, evaluation)
+_RECORDS: dict[tuple, tuple[list[dict], float]] = {}  # inputs -> (JSON records, seconds)
 
 
 def _inputs(snapshot: str | Path, claims: str | Path, as_of: Any, alpha: float) -> tuple:
@@ -54,23 +55,31 @@ def _stats(snapshot: Snapshot, claims: Path) -> tuple:
 
 def prime(
     snapshot: str | Path, claims: str | Path, as_of: Any, alpha: float, *, workers: int = 1
-) -> list[dict]:
+) -> tuple[list[dict], float | None]:
     """Evaluate the claims of ``claims`` on ``snapshot`` (as ``workbook check`` does, in
     ``workers`` processes) and keep the evaluation for :func:`lookup`; return the results as
-    JSON records (``ClaimResult.to_dict()``), in the claims file's order. Raises what loading or
-    evaluating raises."""
+    JSON records (``ClaimResult.to_dict()``, in the claims file's order) and None, or, when
+    these inputs were evaluated before and their files are unchanged, the kept records and the
+    seconds they took. Raises what loading or evaluating raises."""
+    import time
+
     from analysis.checks import Context, evaluate_all
     from analysis.claims import load_claims
     from analysis.snapshot import Snapshot
 
     key = _inputs(snapshot, claims, as_of, alpha)
+    if lookup(snapshot, claims, as_of, alpha) is not None:
+        return list(_RECORDS[key][0]), _RECORDS[key][1]
+    started = time.monotonic()
     registry, snap = load_claims(claims), Snapshot(snapshot)
     stats = _stats(snap, Path(claims))  # before reading: a file changed meanwhile misses
     results = evaluate_all(registry, snap, Context(until=key[2], alpha=alpha), workers=workers)
     for rel in {rel for r in results for rel in r.data if snap.has(rel)}:
         snap.load(rel)  # parsed here once, not in each kernel (forked workers kept their own)
     _PRIMED[key] = (stats, (registry, snap, {r.id: r for r in results}))
-    return json.loads(json.dumps([r.to_dict() for r in results]))
+    records = json.loads(json.dumps([r.to_dict() for r in results]))
+    _RECORDS[key] = (records, round(time.monotonic() - started, 3))
+    return records, None
 
 
 def lookup(snapshot: str | Path, claims: str | Path, as_of: Any, alpha: float) -> Evaluation | None:

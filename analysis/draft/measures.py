@@ -39,6 +39,14 @@ _EARNINGS = re.compile(
 _YEARS = re.compile(r"\b(20\d\d)\b|\b(this|next)\s+year\b", re.IGNORECASE)
 _FORWARD = re.compile(r"\bforward\b|\bnext[- ]12[- ]months?\b|\bnext year'?s earnings\b", re.I)
 _TRAILING = re.compile(r"\btrailing\b|\blast 12 months\b|\bpast earnings\b", re.I)
+_RATE_WORDS = re.compile(
+    r"\brates?\b|\bfed funds\b|\bfunds rate\b|\bterminal\b|\bpolicy rate\b", re.IGNORECASE
+)
+_NOT_RATE = re.compile(
+    r"\b(?:inflation|unemployment|jobless|gdp|growth|prices|cpi|pce|payrolls?)\b", re.IGNORECASE
+)
+_FROM = re.compile(r"\bfrom\s+$", re.IGNORECASE)
+_NOW = re.compile(r"\s*(?:now|currently|today|at present)\b", re.IGNORECASE)
 _NEAR = re.compile(r"\b(?:near|about|around|roughly|approximately|close to)\s+$", re.I)
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
            "september", "october", "november", "december")  # fmt: skip
@@ -163,10 +171,20 @@ def _range(n: Number) -> list[float]:
 
 
 def rate_forecast(s: Sentence, who: Entity, n: Number) -> Drafted | None:
-    """A fed funds rate forecast for a named month (module docstring), else None."""
+    """A fed funds rate forecast for a named month (module docstring), else None: the words
+    before the number name a rate, not inflation or unemployment ("the Fed expects inflation
+    at 2.5% by June" is no rate), and the month is named after the number, before the next
+    one ("near 3.4% by June and around 3.1% by the end of 2026"), or between the rate and the
+    number; a number "now" or "from" one is the rate today."""
     if who.key not in RATES or n.unit != "%" or n.high is not None:
         return None
-    target = _target(s.text[n.end :], s.published) or _target(s.text, s.published)
+    lead = s.masked[min(who.end, n.start) : n.start]
+    if not _RATE_WORDS.search(s.text[max(0, n.start - 60) : n.start]) or _NOT_RATE.search(lead):
+        return None
+    if _FROM.search(s.text[max(0, n.start - 6) : n.start]) or _NOW.match(s.text[n.end :]):
+        return None
+    following = next((m.start for m in s.nums if m.start > n.start), len(s.text))
+    target = _target(s.text[n.end : following], s.published) or _target(lead, s.published)
     if target is None:
         return None
     day, words = target

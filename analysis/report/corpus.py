@@ -39,7 +39,10 @@ def outlet_of(article: Mapping[str, Any]) -> str:
     """The article's outlet as its claims file names it, else its source URL's host."""
     if article.get("outlet"):
         return str(article["outlet"])
-    host = urlsplit(str(article.get("source") or "")).hostname or ""
+    try:
+        host = urlsplit(str(article.get("source") or "")).hostname or ""
+    except ValueError:  # free text that only looks like a URL ("http://[broken")
+        return ""
     return host.removeprefix("www.")
 
 

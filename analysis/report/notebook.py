@@ -92,7 +92,8 @@ class Workbook:
         cut = f" Data used up to {self.until}." if self.until else ""
         parts.append(
             f"<p><b>Article:</b> {esc(a.title)} (as of {a.as_of}).<br>"
-            f"<b>Snapshot:</b> <code>{esc(self.snapshot.describe())}</code>.{cut} "
+            f"<b>Snapshot:</b> <code>{esc(self.snapshot.describe(brief=not banner))}</code>."
+            f"{cut} "
             f"{self._explore()}</p>"
         )
         if theme is not None:

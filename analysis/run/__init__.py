@@ -40,7 +40,7 @@ from analysis.errors import RunError
 from analysis.run import reuse
 from analysis.run.article import ArticleRun, Settings, plan_line, say
 from analysis.run.model import RunSummary, ThemeRun
-from analysis.run.output import fatal, new_stage, recover, replace_folder
+from analysis.run.output import new_stage, recover, replace_folder
 from analysis.run.plan import parse_parameter
 
 if TYPE_CHECKING:
@@ -130,8 +130,9 @@ def open_executor(name: str, scheduler: str | None, jobs: int) -> Iterator[Any]:
 
 def execute_articles(articles: Sequence[ArticleRun], snap, executor, settings: Settings):
     """Stage every article, execute all their jobs together, finish each; one
-    :class:`RunSummary` per article, in order. Every staged folder replaces its report only
-    when all are written (a full disk leaves every previous report as it was)."""
+    :class:`RunSummary` per article, in order. The staged folders replace their reports only
+    once every article is written (a full disk while writing leaves every previous report as
+    it was; the renames themselves are one per article, not one for all)."""
     with ExitStack() as stack:
         todo = []
         for article in articles:
@@ -141,7 +142,7 @@ def execute_articles(articles: Sequence[ArticleRun], snap, executor, settings: S
             todo += jobs
         reused = sum(len(a.reused) for a in articles)
         say(plan_line(snap, todo, reused, settings.jobs, where=executor.where), settings.progress)
-        page = {"synthetic": snap.synthetic, "note": snap.describe()}
+        page = {"synthetic": snap.synthetic, "note": snap.describe(brief=True)}
         executed = executor.execute(todo, show_code=settings.show_code, page=page,
                                     progress=settings.progress)  # fmt: skip
         return [article.finish(executed) for article in articles]
@@ -198,7 +199,7 @@ def _staged(out: Path, progress: bool) -> Iterator[Path]:
         replace_folder(stage, out)
     except BaseException as exc:
         shutil.rmtree(stage, ignore_errors=True)
-        if fatal(exc):  # a full disk, a read-only folder: say so, keep the previous report
+        if isinstance(exc, OSError):  # a full disk, a read-only folder, a file gone meanwhile
             raise RunError(
                 f"--out {out}: {exc.strerror or exc} while writing the report; "
                 "the previous report is kept"

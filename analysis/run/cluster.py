@@ -69,7 +69,7 @@ class DaskExecutor:
                 self.client.wait_for_workers(1, timeout=WORKER_TIMEOUT)
                 workers = len(self.client.scheduler_info()["workers"])
                 self.where = f"on the Dask cluster at {self.scheduler} ({workers} worker(s))"
-        except (OSError, TimeoutError) as exc:
+        except (OSError, TimeoutError, ValueError, RuntimeError) as exc:  # no port, no start
             self.__exit__()
             where = f"--scheduler {self.scheduler}" if self.scheduler else "a local Dask cluster"
             why = "no worker" if self.client is not None else "cannot connect"
@@ -87,8 +87,9 @@ class DaskExecutor:
 
         def make(claims: Path, as_of: date | None, alpha: float):
             day = as_of.isoformat() if as_of else None
-            future = self.client.submit(remote_evaluate, str(snapshot), str(claims), day, alpha,
-                                        pure=False, retries=RETRIES)  # fmt: skip
+            future = self.client.submit(remote_evaluate, str(snapshot.resolve()),
+                                        str(claims.resolve()), day, alpha, pure=False,
+                                        retries=RETRIES)  # fmt: skip
             result: list = []
 
             def done() -> Evaluation | None:
@@ -168,12 +169,11 @@ def remote_evaluate(snapshot: str, claims: str, as_of: str | None, alpha: float)
     then show why)."""
     from analysis.run.kernels import KernelError
 
-    template = _template()
     try:
-        records = template.prime(snapshot, claims, as_of, alpha)
+        records, seconds = _template().prime(snapshot, claims, as_of, alpha)
     except KernelError:
         return None
-    return {"records": records, "seconds": template.evaluation_seconds or 0.0}
+    return {"records": records, "seconds": seconds}
 
 
 def remote_execute(spec: Mapping[str, Any]) -> dict[str, Any]:

@@ -9,7 +9,6 @@ its key. Both are context managers: what they started ends with the block, whate
 
 from __future__ import annotations
 
-import time
 from collections.abc import Mapping, Sequence
 from datetime import date
 from functools import cache, partial
@@ -68,9 +67,9 @@ def _prime(template, snapshot: Path, claims: Path, as_of, alpha: float) -> Evalu
     from analysis.run.kernels import KernelError
 
     day = as_of.isoformat() if as_of else None
-    started = time.monotonic()
     try:
-        records = template.prime(str(snapshot), str(claims), day, alpha)
+        records, seconds = template.prime(str(snapshot.resolve()), str(claims.resolve()), day,
+                                          alpha)  # fmt: skip
     except KernelError:
         return None
-    return Evaluation(records, template.evaluation_seconds or time.monotonic() - started)
+    return Evaluation(records, seconds)

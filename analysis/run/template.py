@@ -47,8 +47,6 @@ class Zygote:
         self._ready = False
         self.broken = not hasattr(os, "fork")
         self.primed: tuple | None = None  # the inputs of the last evaluation it did
-        self.evaluation_seconds: float | None = None
-        self._evaluated: dict[tuple, tuple[list, float]] = {}  # inputs -> (records, seconds)
 
     def start(self) -> None:
         """Start the template process (it imports the modules in the background)."""
@@ -83,23 +81,22 @@ class Zygote:
             self.broken = True
             raise KernelError(f"the template process failed: {exc}") from exc
 
-    def prime(self, snapshot: str, claims: str, as_of: str | None, alpha: float) -> list[dict]:
-        """Evaluate the claims in the template, for every kernel forked after (once for the same
-        inputs: the template keeps each evaluation); return their results as JSON records.
+    def prime(
+        self, snapshot: str, claims: str, as_of: str | None, alpha: float
+    ) -> tuple[list[dict], float]:
+        """Evaluate the claims in the template, for every kernel forked after; return their
+        results as JSON records and the seconds the evaluation took. The template evaluates
+        the same inputs once while their files are unchanged (:func:`~analysis.checks.primed.
+        lookup`: a long-lived Dask worker's template evaluates a changed claims file again).
         Raises KernelError when the template cannot (the evaluation failed: its error is in the
         message, and the notebooks evaluate for themselves)."""
         inputs = {"snapshot": snapshot, "claims": claims, "as_of": as_of, "alpha": alpha}
         with self._lock:
-            if (done := self._evaluated.get(tuple(inputs.values()))) is not None:
-                self.evaluation_seconds = done[1]
-                return list(done[0])
             answer = self._ask({"prime": inputs})
             if "error" in answer:
                 raise KernelError(f"evaluation in the template failed: {answer['error']}")
             self.primed = tuple(inputs.values())
-            self.evaluation_seconds = float(answer.get("seconds", 0.0))
-            self._evaluated[self.primed] = (list(answer["records"]), self.evaluation_seconds)
-            return list(answer["records"])
+            return list(answer["records"]), float(answer.get("seconds", 0.0))
 
     def fork(self, argv: Sequence[str], cwd: str, env: dict[str, str]) -> int:
         """Fork a kernel process running ``ipykernel`` with ``argv``; return its pid."""
@@ -160,11 +157,11 @@ def _prime(inputs: dict[str, Any]) -> dict[str, Any]:
 
     started = time.monotonic()
     try:
-        records = prime(inputs["snapshot"], inputs["claims"], inputs["as_of"], inputs["alpha"],
-                        workers=os.cpu_count() or 1)  # fmt: skip
+        records, seconds = prime(inputs["snapshot"], inputs["claims"], inputs["as_of"],
+                                 inputs["alpha"], workers=os.cpu_count() or 1)  # fmt: skip
     except Exception as exc:  # the runner evaluates for itself, and says why if it fails too
         return {"error": f"{type(exc).__name__}: {exc}"}
-    return {"records": records, "seconds": round(time.monotonic() - started, 3)}
+    return {"records": records, "seconds": seconds or round(time.monotonic() - started, 3)}
 
 
 def _end_with(parent: int) -> None:

@@ -215,9 +215,13 @@ class Snapshot:
             problems.extend(verify_manifest(self.root, manifest, self.files))
         return problems
 
-    def describe(self) -> str:
-        """One line saying what this snapshot is, for the top of every output."""
+    def describe(self, *, brief: bool = False) -> str:
+        """One line saying what this snapshot is, for the top of every output; ``brief``: its
+        folder and kind only (a run's theme pages, which are reused while the files they read
+        are unchanged, whatever else the snapshot gains)."""
         kind = "synthetic demo data" if self.synthetic else "market data"
+        if brief:
+            return f"{self.root} ({kind})"
         created = (
             f", written {self.manifest.created_at:%Y-%m-%d %H:%M} UTC" if self.manifest else ""
         )
