@@ -95,6 +95,12 @@ def test_two_files_of_one_article_or_a_scheduler_without_dask_exit_2(corpus):
     assert result.exit_code == 2 and "--scheduler is for --executor dask" in result.output
     result = CliRunner().invoke(main, [*base, "--claims", str(corpus["folder"]), "--only", "fed"])
     assert result.exit_code == 2 and "--only selects one article's themes" in result.output
+    result = CliRunner().invoke(main, [*base[:1], "--fresh", "--out", str(corpus["out"]),
+                                       "--claims", str(corpus["folder"])])  # fmt: skip
+    assert result.exit_code == 2 and "--fresh fetches for one claims file" in result.output
+    result = CliRunner().invoke(main, [*base, "--executor", "dask", "--scheduler", "nohost",
+                                       "--claims", str(corpus["claims"])])  # fmt: skip
+    assert result.exit_code == 2 and result.output.startswith("workbook: --scheduler nohost:")
     # the address in the environment is for --executor dask only: a local run ignores it
     env = {"DASK_SCHEDULER_ADDRESS": "tcp://127.0.0.1:9"}
     result = CliRunner(env=env).invoke(main, [*base, "--claims", str(corpus["folder"])])
@@ -104,6 +110,15 @@ def test_two_files_of_one_article_or_a_scheduler_without_dask_exit_2(corpus):
     assert result.exit_code == 2
     assert "--scheduler tcp://127.0.0.1:9: cannot connect" in result.output
     assert not corpus["out"].exists()  # nothing written
+
+
+def test_the_outlet_is_named_or_taken_from_the_source_url():
+    from analysis.report.corpus import outlet_of
+
+    assert outlet_of({"outlet": "Example Wire", "source": "https://x.org"}) == "Example Wire"
+    assert outlet_of({"source": "https://www.reuters.com/markets/us/"}) == "reuters.com"
+    assert outlet_of({"source": "http://[broken"}) == ""  # free text, not a URL
+    assert outlet_of({"source": "a newsletter"}) == ""
 
 
 def test_the_corpus_page_escapes_every_text_and_sorts_without_script():

@@ -178,3 +178,24 @@ def test_a_sentence_with_the_index_speaks_of_the_series_named_before():
     claims = _claims("The Russell 2000 rose 1% on Friday. The index closed at 2,100.5 on Friday.")
     assert [c["params"]["series"] for c in claims] == ["prices/^RUT.csv", "prices/^RUT.csv"]
     assert "named before" in claims[1]["because"]["series"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Fed funds futures imply the fed funds rate near 3.4% by June and around 3.1% by the "
+         "end of 2026.", [(3.4, "2026-06-01", 0.125), (3.1, "2026-12-01", 0.125)]),
+        ("Traders expect the fed funds rate to fall to 3.5% by June, from 3.6% now.",
+         [(3.5, "2026-06-01", 0.0625)]),
+        ("The Fed expects inflation to slow to 2.5% by the end of 2026.", []),
+        ("The Fed sees unemployment at 4.5% by year-end.", []),
+    ],
+)  # fmt: skip
+def test_a_fed_funds_forecast_is_a_rate_named_with_its_own_month(sentence, expected):
+    from analysis.draft import draft_text
+
+    drafted = draft_text(sentence, date(2025, 12, 11)).claims
+    got = [(c.params["stated"], c.params["target_date"], c.params["tolerance"]) for c in drafted
+           if c.kind == "rate_forecast"]  # fmt: skip
+    assert got == expected
+    assert all(c.forecast and c.params["futures"].startswith("prices/ZQ") for c in drafted)
