@@ -55,12 +55,12 @@ def _stats(snapshot: Snapshot, claims: Path) -> tuple:
 
 def prime(
     snapshot: str | Path, claims: str | Path, as_of: Any, alpha: float, *, workers: int = 1
-) -> tuple[list[dict], float | None]:
+) -> tuple[list[dict], float]:
     """Evaluate the claims of ``claims`` on ``snapshot`` (as ``workbook check`` does, in
     ``workers`` processes) and keep the evaluation for :func:`lookup`; return the results as
-    JSON records (``ClaimResult.to_dict()``, in the claims file's order) and None, or, when
-    these inputs were evaluated before and their files are unchanged, the kept records and the
-    seconds they took. Raises what loading or evaluating raises."""
+    JSON records (``ClaimResult.to_dict()``, in the claims file's order) and the seconds the
+    evaluation took; when these inputs were evaluated before and their files are unchanged,
+    the kept records and seconds. Raises what loading or evaluating raises."""
     import time
 
     from analysis.checks import Context, evaluate_all
@@ -79,7 +79,7 @@ def prime(
     _PRIMED[key] = (stats, (registry, snap, {r.id: r for r in results}))
     records = json.loads(json.dumps([r.to_dict() for r in results]))
     _RECORDS[key] = (records, round(time.monotonic() - started, 3))
-    return records, None
+    return records, _RECORDS[key][1]
 
 
 def lookup(snapshot: str | Path, claims: str | Path, as_of: Any, alpha: float) -> Evaluation | None:
