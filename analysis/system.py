@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import tempfile
+from pathlib import Path
 
 
 def process_alive(pid: int) -> bool:
@@ -15,3 +17,22 @@ def process_alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def write_text_atomic(path: Path, text: str) -> Path:
+    """``text`` at ``path``, whole or not at all: a temporary file beside it, renamed into place
+    (with the modes of an ordinary new file, not ``mkstemp``'s 0600). Raises OSError; a
+    temporary file left by a failure is removed."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path

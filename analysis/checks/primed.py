@@ -31,8 +31,8 @@ if TYPE_CHECKING:
     from analysis.snapshot import Snapshot
 
 Evaluation = tuple["Registry", "Snapshot", dict[str, "ClaimResult"]]
-_PRIMED: dict[tuple, tuple[tuple, Evaluation]] = {}  # inputs -> (files' stats, evaluation)
-_RECORDS: dict[tuple, tuple[list[dict], float]] = {}  # inputs -> (JSON records, seconds)
+# inputs -> (the files' stats, the evaluation, its JSON records, the seconds it took)
+_PRIMED: dict[tuple, tuple[tuple, Evaluation, list[dict], float]] = {}
 
 
 def _inputs(snapshot: str | Path, claims: str | Path, as_of: Any, alpha: float) -> tuple:
@@ -69,23 +69,23 @@ def prime(
 
     key = _inputs(snapshot, claims, as_of, alpha)
     if lookup(snapshot, claims, as_of, alpha) is not None:
-        return list(_RECORDS[key][0]), _RECORDS[key][1]
+        return list(_PRIMED[key][2]), _PRIMED[key][3]
     started = time.monotonic()
     registry, snap = load_claims(claims), Snapshot(snapshot)
     stats = _stats(snap, Path(claims))  # before reading: a file changed meanwhile misses
     results = evaluate_all(registry, snap, Context(until=key[2], alpha=alpha), workers=workers)
     for rel in {rel for r in results for rel in r.data if snap.has(rel)}:
         snap.load(rel)  # parsed here once, not in each kernel (forked workers kept their own)
-    _PRIMED[key] = (stats, (registry, snap, {r.id: r for r in results}))
     records = json.loads(json.dumps([r.to_dict() for r in results]))
-    _RECORDS[key] = (records, round(time.monotonic() - started, 3))
-    return records, _RECORDS[key][1]
+    seconds = round(time.monotonic() - started, 3)
+    _PRIMED[key] = (stats, (registry, snap, {r.id: r for r in results}), records, seconds)
+    return records, seconds
 
 
 def lookup(snapshot: str | Path, claims: str | Path, as_of: Any, alpha: float) -> Evaluation | None:
     """The primed evaluation for exactly these inputs, files unchanged since; else None."""
     try:
-        stats, evaluation = _PRIMED[_inputs(snapshot, claims, as_of, alpha)]
+        stats, evaluation, _, _ = _PRIMED[_inputs(snapshot, claims, as_of, alpha)]
     except (KeyError, OSError, ValueError, TypeError):
         return None
     return evaluation if _stats(evaluation[1], Path(claims)) == stats else None

@@ -5,14 +5,13 @@ written), then a comment block listing every statement left out and why. Written
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from analysis.errors import WorkbookError
+from analysis.system import write_text_atomic
 
 if TYPE_CHECKING:
     from analysis.draft.extract import Drafted, Skipped
@@ -146,15 +145,6 @@ def write_atomic(path: Path, text: str) -> Path:
     if not folder.is_dir():
         raise WorkbookError(f"--out {path}: no folder {folder}")
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # as an ordinary new file, not mkstemp's 0600
-        os.replace(tmp, path)
+        return write_text_atomic(folder / path.name, text)
     except OSError as exc:
-        if "tmp" in locals() and os.path.exists(tmp):
-            os.unlink(tmp)
         raise WorkbookError(f"--out {path}: {exc.strerror or exc}") from exc
-    return path

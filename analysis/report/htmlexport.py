@@ -17,9 +17,7 @@ from __future__ import annotations
 
 import html
 import logging
-import os
 import re
-import tempfile
 from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
@@ -31,6 +29,7 @@ from nbconvert import HTMLExporter
 
 from analysis.errors import WorkbookError
 from analysis.report.banners import csp_meta, page_css, synthetic_banner
+from analysis.system import write_text_atomic
 
 _TEMPLATE = "workbook_page.html.j2"
 # the lab template minus every block that loads a script from a CDN
@@ -263,15 +262,7 @@ def export_notebook(
     html_path = Path(html_path)
     page = notebook_to_html(ipynb, show_code=show_code, banner=banner)
     html_path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=html_path.parent, prefix=f".{html_path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(page)
-        os.replace(tmp, html_path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return html_path
+    return write_text_atomic(html_path, page)
 
 
 def page_banner(

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -13,6 +11,7 @@ from analysis.claims import Registry
 from analysis.results import VERDICTS, ClaimResult
 from analysis.snapshot import Snapshot
 from analysis.snapshot.manifest import utc_now
+from analysis.system import write_text_atomic
 
 
 def results_document(
@@ -55,13 +54,5 @@ def write_json(path: Path, document: dict[str, Any]) -> Path:
     """Write JSON atomically: a temporary file beside ``path``, then a rename."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(document, fh, indent=2, ensure_ascii=False, allow_nan=False)
-            fh.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    text = json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    return write_text_atomic(path, text)

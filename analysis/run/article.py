@@ -89,14 +89,15 @@ class ArticleRun:
 
     @classmethod
     def plan(cls, snap, claims: Path, out: Path, key: str, settings: Settings,
-             evaluator: Evaluator, *, label: str = "") -> ArticleRun:  # fmt: skip
-        """Load and check everything about this article before any kernel starts; raises
-        ``ClaimsError``, ``RunError`` or ``ParameterError``. ``evaluator(claims, as_of, alpha)``
-        gives a function that evaluates the claims (JSON records, or None when it cannot)."""
+             evaluator: Evaluator, *, label: str = "", registry=None) -> ArticleRun:  # fmt: skip
+        """Load (unless ``registry`` is the claims file loaded already) and check everything
+        about this article before any kernel starts; raises ``ClaimsError``, ``RunError`` or
+        ``ParameterError``. ``evaluator(claims, as_of, alpha)`` gives a function that evaluates
+        the claims (JSON records, or None when it cannot)."""
         from analysis.claims import load_claims
 
         s = settings
-        registry = load_claims(claims)
+        registry = registry if registry is not None else load_claims(claims)
         as_of, themes = check_arguments(registry, alpha=s.alpha, jobs=s.jobs, as_of=s.as_of,
                                         only=s.only, parameters=s.parameters)  # fmt: skip
         base = base_parameters(snap.root, claims, as_of, s.alpha, s.notes_dir, s.parameters)

@@ -29,6 +29,7 @@ import threading
 import time
 from collections.abc import Mapping, Sequence
 from datetime import date
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -90,18 +91,7 @@ class DaskExecutor:
             future = self.client.submit(remote_evaluate, str(snapshot.resolve()),
                                         str(claims.resolve()), day, alpha, pure=False,
                                         retries=RETRIES)  # fmt: skip
-            result: list = []
-
-            def done() -> Evaluation | None:
-                if not result:
-                    try:
-                        answer = future.result()
-                    except Exception:  # a lost task: the runner evaluates for itself
-                        answer = None
-                    result.append(Evaluation(**answer) if answer else None)
-                return result[0]
-
-            return done
+            return cache(partial(_evaluation, future))
 
         return make
 
@@ -134,6 +124,15 @@ class DaskExecutor:
                 line = f"[{n}/{len(todo)}] {job.key}: {error or f'ok ({seconds:.1f} s)'}"
                 print(line, file=sys.stderr, flush=True)
         return runs
+
+
+def _evaluation(future) -> Evaluation | None:
+    """An evaluation task's answer (None when it failed: the runner evaluates for itself)."""
+    try:
+        answer = future.result()
+    except Exception:  # a lost task
+        return None
+    return Evaluation(**answer) if answer else None
 
 
 def _write_back(job: Job, answer: Mapping[str, Any]) -> None:

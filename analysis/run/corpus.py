@@ -15,8 +15,6 @@ articles that read a changed file (:func:`analysis.run.reuse.article_files`).
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +36,7 @@ from analysis.run import (
 from analysis.run.article import say
 from analysis.run.model import RunSummary
 from analysis.run.output import MARKER, check_protected
+from analysis.system import write_text_atomic
 
 CORPUS_MARKER = ".workbook-corpus"
 MAX_CORPUS_FILE = 1_000_000  # bytes of a corpus file read
@@ -126,7 +125,8 @@ def run_corpus(
         raise RunError("--only selects one article's themes; for one article of a corpus, run "
                        "its claims file alone")  # fmt: skip
     files = claims_files(claims)
-    ids = _article_ids(files)
+    registries = _registries(files)
+    ids = list(registries)
     _check_corpus_out(out, Path(snapshot))
     kept: dict[str, RunSummary] = {}
     keys = {}
@@ -145,7 +145,8 @@ def run_corpus(
         with open_executor(executor, scheduler, settings.jobs) as ex:
             snap = load_snapshot(snapshot)
             articles = [ArticleRun.plan(snap, path, out / name, keys[name], settings,
-                                        ex.evaluator(snap.root), label=f"{name}/")
+                                        ex.evaluator(snap.root), label=f"{name}/",
+                                        registry=registries[name])
                         for name, path in todo]  # fmt: skip
             done = execute_articles(articles, snap, ex, settings)
         summaries |= {name: s for (name, _), s in zip(todo, done, strict=True)}
@@ -154,19 +155,21 @@ def run_corpus(
     return CorpusSummary(out, index, results, ordered)
 
 
-def _article_ids(files: Sequence[Path]) -> list[str]:
-    """Each claims file's article id (the folder its report goes to); two files of one article
-    are refused. Raises ClaimsError for a file that does not load."""
+def _registries(files: Sequence[Path]) -> dict:
+    """Each claims file loaded, by its article id (the folder its report goes to), in order;
+    two files of one article are refused. Raises ClaimsError for a file that does not load."""
     from analysis.claims import load_claims
 
-    seen: dict[str, Path] = {}
+    loaded: dict = {}
     for path in files:
-        name = load_claims(path).article.id
-        if name in seen:
-            raise RunError(f"--claims: {seen[name]} and {path} are both article {name!r}; "
-                           "each article's report is a folder named by its id")  # fmt: skip
-        seen[name] = path
-    return list(seen)
+        registry = load_claims(path)
+        name = registry.article.id
+        if name in loaded:
+            raise RunError(f"--claims: {loaded[name].path} and {path} are both article "
+                           f"{name!r}; each article's report is a folder named by its "
+                           "id")  # fmt: skip
+        loaded[name] = registry
+    return loaded
 
 
 def _check_corpus_out(out: Path, snapshot: Path) -> None:
@@ -187,20 +190,7 @@ def _write_corpus(out: Path, articles, files: Sequence[Path], snapshot: Path) ->
     from analysis.report.corpus import corpus_document, render_corpus
 
     document = corpus_document(out, articles, files, snapshot)
-    _write_whole(out / CORPUS_MARKER, json.dumps({"written_by": "workbook run"}) + "\n")
-    results = _write_whole(out / "corpus.json", json.dumps(document, indent=1) + "\n")
-    index = _write_whole(out / "index.html", render_corpus(document))
+    write_text_atomic(out / CORPUS_MARKER, json.dumps({"written_by": "workbook run"}) + "\n")
+    results = write_text_atomic(out / "corpus.json", json.dumps(document, indent=1) + "\n")
+    index = write_text_atomic(out / "index.html", render_corpus(document))
     return index, results
-
-
-def _write_whole(path: Path, text: str) -> Path:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
