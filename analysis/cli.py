@@ -91,6 +91,9 @@ alpha_option = click.option(
 @click.version_option(package_name="workbook")
 def main() -> None:
     """Check what a market article claims against data, with the statistics shown."""
+    from analysis.system import skip_slow_iri_checker
+
+    skip_slow_iri_checker()
 
 
 # ---------------------------------------------------------------- snapshot check

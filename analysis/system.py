@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from pathlib import Path
 
@@ -17,6 +18,17 @@ def process_alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def skip_slow_iri_checker() -> None:
+    """Keep ``jsonschema`` (which nbformat, nbconvert and papermill import) from importing
+    ``rfc3987_syntax``: installed with ``jsonschema[format-nongpl]``, it compiles some 35 Earley
+    parsers at import, about 1 s of CPU on this machine, the largest single cost of a run's
+    start (python-jsonschema/jsonschema#1428). It serves only the ``iri`` and ``iri-reference``
+    formats, which no notebook schema uses. Marked absent in this process (jsonschema then
+    simply has no checker for those two formats); nothing changes once jsonschema is loaded."""
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)
 
 
 def write_text_atomic(path: Path, text: str) -> Path:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -270,3 +271,25 @@ def test_claims_warns_of_what_a_run_would_do(tmp_path):
         "note: theme index_levels: runs through the generic notebooks/claims.ipynb",
         "note: claim c: needs_data until the snapshot has prices/NOPE.csv",
     ]
+
+
+def test_the_command_keeps_jsonschema_from_compiling_the_iri_grammar_and_still_validates():
+    """``rfc3987_syntax`` (jsonschema's iri checker) compiles its grammar at import: about 1 s
+    of every run's start. The command line marks it absent; nbformat still validates."""
+    code = (
+        "import sys\n"
+        "from analysis.cli import main\n"
+        "main(['claims'], prog_name='workbook', standalone_mode=False)\n"
+        "import nbformat, nbformat.v4\n"
+        "nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell('1')])\n"
+        "nbformat.validate(nb)\n"
+        "del nb.cells[0]['source']\n"
+        "try:\n"
+        "    nbformat.validate(nb)\n"
+        "except nbformat.ValidationError:\n"
+        "    print('refused', end=' ')\n"
+        "print(sys.modules.get('rfc3987_syntax', 'absent'))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=PROJECT, check=True)  # fmt: skip
+    assert done.stdout.strip().endswith("refused None")

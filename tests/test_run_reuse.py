@@ -168,3 +168,43 @@ def test_force_reruns_everything_and_the_next_run_reuses_it(toy, rerun):
     assert rerun() == {"levels": "reused", "policy": "reused"}
     (toy["tmp"] / "notes" / "toy_close.md").write_text("Checked by hand.\n")
     assert rerun() == {"levels": "ok", "policy": "reused"}  # fingerprints from a forced run
+
+
+# ------------------------------------------------------------------ the order notebooks start in
+
+
+def test_longest_first_puts_unknown_then_the_slowest_first_and_keeps_ties_in_plan_order():
+    from analysis.run.model import Job, longest_first
+
+    jobs = [Job(t, Path(f"{t}.ipynb"), {}, expected=s) for t, s in
+            [("a", 1.0), ("b", None), ("c", 3.0), ("d", 1.0), ("e", 0.5)]]  # fmt: skip
+    assert [j.theme for j in longest_first(jobs)] == ["b", "c", "a", "d", "e"]
+
+
+def test_a_forced_rerun_starts_the_notebooks_that_took_longest_last_time_first(
+    toy, rerun, monkeypatch
+):
+    import analysis.run.execute as execute
+
+    took = {"levels": 0.2, "policy": 4.0}
+    fake, started = execute._execute, []
+
+    def timed(job, show_code, page):
+        error, _ = fake(job, show_code, page)
+        return error, took[job.theme]
+
+    def order(todo):
+        ordered = longest_first(todo)
+        started.append([job.theme for job in ordered])
+        return ordered
+
+    longest_first = execute.longest_first
+    monkeypatch.setattr(execute, "_execute", timed)
+    monkeypatch.setattr(execute, "longest_first", order)
+    rerun()  # nothing known yet: plan order (the registry's)
+    took.update(levels=6.0)
+    rerun(force=True)  # as the first run took: policy first
+    rerun(force=True)  # as the second run took
+    assert started == [["levels", "policy"], ["policy", "levels"], ["levels", "policy"]]
+    out = toy["tmp"] / "report"
+    assert json.loads((out / ".fingerprints" / "levels.json").read_text())["seconds"] == 6.0

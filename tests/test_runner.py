@@ -203,11 +203,22 @@ def _window(nb_path: Path) -> tuple[datetime, datetime]:
     return datetime.fromisoformat(meta.start_time), datetime.fromisoformat(meta.end_time)
 
 
+def pausing_notebooks(folder: Path, seconds: float) -> Path:
+    """The generic fixture notebook, waiting ``seconds`` after its parameters: two of them run
+    at once overlap whatever the kernels' start-up costs."""
+    folder.mkdir()
+    nb = nbformat.read(FIXTURES / "claims.ipynb", as_version=4)
+    nb.cells.insert(2, nbformat.v4.new_code_cell(f"import time\ntime.sleep({seconds})"))
+    nbformat.write(nb, folder / "claims.ipynb")
+    return folder
+
+
 @pytest.mark.slow
 @pytest.mark.notebook
 def test_two_kernels_run_in_parallel_and_agree_with_check(toy):
     out = toy["tmp"] / "report"
-    summary = run_all(toy["snapshot"], claims=toy["claims"], notebooks_dir=FIXTURES, out=out,
+    notebooks = pausing_notebooks(toy["tmp"] / "notebooks", 1.5)
+    summary = run_all(toy["snapshot"], claims=toy["claims"], notebooks_dir=notebooks, out=out,
                       jobs=2, progress=False)  # fmt: skip
     assert [(t.theme, t.status) for t in summary.themes] == [("levels", "ok"), ("policy", "ok")]
     (a0, a1), (b0, b1) = _window(out / "levels.ipynb"), _window(out / "policy.ipynb")

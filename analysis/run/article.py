@@ -123,6 +123,7 @@ class ArticleRun:
                 self.common, job.notebook, job.parameters, inputs[job.theme]
             )
             job.stage, job.key = stage, f"{self.label}{job.theme}"
+            job.expected = reuse.last_seconds(self.out, job.theme)
             if not self.settings.force and reuse.reusable(self.out, job.theme, job.fingerprint):
                 reuse.copy_previous(self.out, stage, job.theme)
                 self.reused[job.theme] = ThemeRun(job.theme, "reused", job.notebook)

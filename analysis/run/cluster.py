@@ -35,7 +35,7 @@ from typing import Any
 
 from analysis.errors import RunError
 from analysis.run.article import ArticleRun, Evaluation
-from analysis.run.model import Job, ThemeRun
+from analysis.run.model import Job, ThemeRun, longest_first
 
 CONNECT_TIMEOUT = "10s"  # to reach a scheduler given by address
 WORKER_TIMEOUT = 60  # seconds for a scheduler without workers to get one (else: exit 2)
@@ -103,11 +103,13 @@ class DaskExecutor:
         from distributed import as_completed
 
         futures = {}
-        for job in todo:
+        ordered = longest_first(todo)
+        for job in ordered:
             spec = {"theme": job.theme, "notebook": str(job.notebook), "page": dict(page),
                     "parameters": job.parameters, "show_code": show_code}  # fmt: skip
             key = f"notebook-{job.key}-{time.monotonic_ns()}"
-            future = self.client.submit(remote_execute, spec, pure=False, retries=RETRIES, key=key)
+            future = self.client.submit(remote_execute, spec, pure=False, retries=RETRIES, key=key,
+                                        priority=len(ordered) - len(futures))  # fmt: skip
             futures[future] = job
         runs: dict[str, ThemeRun] = {}
         for n, future in enumerate(as_completed(futures), start=1):
@@ -178,6 +180,9 @@ def remote_evaluate(snapshot: str, claims: str, as_of: str | None, alpha: float)
 def remote_execute(spec: Mapping[str, Any]) -> dict[str, Any]:
     """A task: one theme notebook executed in a warm kernel of this worker, its page exported;
     the executed notebook, the page and the results as text, with the error and the seconds."""
+    from analysis.system import skip_slow_iri_checker
+
+    skip_slow_iri_checker()  # a worker imports papermill and nbconvert for its first notebook
     from analysis.run.execute import KERNEL_ARGS, _execute, _quiet_papermill
     from analysis.run.kernels import KernelError, KernelPool
 

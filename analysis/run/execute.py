@@ -19,7 +19,7 @@ from pathlib import Path
 
 from analysis.report.htmlexport import export_notebook, page_banner
 from analysis.run.kernels import KernelError, KernelPool, Zygote
-from analysis.run.model import Job, Status, ThemeRun
+from analysis.run.model import Job, Status, ThemeRun, longest_first
 from analysis.run.output import fatal
 
 CELL_TIMEOUT = 1800  # seconds; a cell that runs longer is a bug, not a slow statistic
@@ -150,7 +150,7 @@ def run_jobs(
         return _execute(job, show_code, page)
 
     with _quiet_papermill(), bar, kernels or nullcontext(), workers as pool:
-        futures = {pool.submit(work, job): job for job in todo}
+        futures = {pool.submit(work, job): job for job in longest_first(todo)}
         for n, future in enumerate(as_completed(futures), start=1):
             job, (error, seconds) = futures[future], future.result()
             status: Status = "failed" if error else "ok"

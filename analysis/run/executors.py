@@ -10,6 +10,7 @@ its key. Both are context managers: what they started ends with the block, whate
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from functools import cache, partial
 from pathlib import Path
@@ -67,9 +68,15 @@ def _prime(template, snapshot: Path, claims: Path, as_of, alpha: float) -> Evalu
     from analysis.run.kernels import KernelError
 
     day = as_of.isoformat() if as_of else None
-    try:
-        records, seconds = template.prime(str(snapshot.resolve()), str(claims.resolve()), day,
-                                          alpha)  # fmt: skip
-    except KernelError:
-        return None
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        answer = thread.submit(template.prime, str(snapshot.resolve()), str(claims.resolve()),
+                               day, alpha)  # fmt: skip
+        # this process would wait idle while the template evaluates: import what executing the
+        # notebooks needs (papermill, nbconvert) meanwhile, on the core the evaluation leaves
+        import analysis.run.execute  # noqa: F401
+
+        try:
+            records, seconds = answer.result()
+        except KernelError:
+            return None
     return Evaluation(records, seconds)

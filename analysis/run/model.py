@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -57,3 +59,11 @@ class Job:
     announce: Any = None  # called as the notebook starts (the progress line), if set
     stage: Path | None = None  # the staging folder its notebook and page are written into
     key: str = ""  # the theme, after its article's id in a corpus ("article/theme")
+    expected: float | None = None  # seconds its notebook took when it last ran (None: unknown)
+
+
+def longest_first(todo: Sequence[Job]) -> list[Job]:
+    """The jobs in the order to start them: those expected to take longest first (unknown ones
+    before all), else as planned. Started in plan order, a long notebook drawn last ran alone on
+    one core at the end of the demo's run, the others idle (longest processing time first)."""
+    return sorted(todo, key=lambda job: -(math.inf if job.expected is None else job.expected))

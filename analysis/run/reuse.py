@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import shutil
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -219,6 +220,17 @@ def record_run(
     record = {"key": key, "evaluation": evaluation, "themes": themes, "evaluation_seconds": seconds}
     text = json.dumps(record, indent=1) + "\n"
     (stage / RUN_RECORD).write_text(text, encoding="utf-8")
+
+
+def last_seconds(out: Path, theme: str) -> float | None:
+    """The seconds the theme's notebook took when it last ran well into ``out`` (its
+    fingerprint record, kept while the theme is reused), or None."""
+    try:
+        record = json.loads((out / ".fingerprints" / f"{theme}.json").read_text("utf-8"))
+        seconds = float(record["seconds"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return seconds if math.isfinite(seconds) and seconds >= 0 else None
 
 
 def copy_previous(out: Path, stage: Path, theme: str) -> None:

@@ -32,6 +32,18 @@ from typing import Any
 
 from analysis import paths
 
+# what an IPython kernel imports as it starts and runs its first cells (ipykernel's debugger,
+# which brings debugpy, IPython's magics, the inline backend), found by comparing a kernel's
+# modules with its template's: imported once here, not once per kernel (some 0.1 s of CPU each);
+# optional, as ipykernel's versions differ
+KERNEL_MODULES = (
+    "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "ipykernel.debugger",
+    "IPython.core.completerlib", "IPython.core.magics", "IPython.core.pylabtools",
+    "IPython.extensions.storemagic", "matplotlib_inline.backend_inline",
+    "matplotlib.backends.backend_agg", "PIL.features", "psutil", "tornado.platform.asyncio",
+    "tornado.queues", "tornado.locks", "pandas.io.formats.csvs",
+)  # fmt: skip
+
 
 class KernelError(RuntimeError):
     """A kernel could not be started or warmed."""
@@ -132,8 +144,11 @@ def serve(modules: Sequence[str]) -> None:
     channel = os.fdopen(os.dup(1), "w")  # the answers; stdout now goes where stderr goes
     os.dup2(2, 1)
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
-    for name in (*modules, "ipykernel.kernelapp"):
+    for name in modules:
         importlib.import_module(name)
+    for name in KERNEL_MODULES:
+        with suppress(ImportError):
+            importlib.import_module(name)
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped as they end
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the runner's; EOF ends this
     first = sys.path[0] if sys.path else None
