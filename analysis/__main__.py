@@ -1,6 +1,6 @@
 """``python -m analysis``: the ``workbook`` command line."""
 
-from analysis.cli import main
+from analysis.cli import entry
 
 if __name__ == "__main__":
-    main(prog_name="workbook")
+    entry()

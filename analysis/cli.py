@@ -437,3 +437,14 @@ def fetch_cmd(sources, start, end, out, claims_path, dry_run, strict) -> None:
         echo=lambda line: console.print(line, markup=False),
     )
     click.echo(str(written))
+
+
+def entry() -> None:
+    """``workbook`` and ``python -m analysis``: :func:`main`, then, whatever its exit status,
+    :func:`~analysis.system.freeze_objects` (the exit's last collection skips its objects)."""
+    from analysis.system import freeze_objects
+
+    try:
+        main(prog_name="workbook")
+    finally:
+        freeze_objects()

@@ -6,6 +6,7 @@ modification times before and after the command.
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -293,3 +294,21 @@ def test_the_command_keeps_jsonschema_from_compiling_the_iri_grammar_and_still_v
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           cwd=PROJECT, check=True)  # fmt: skip
     assert done.stdout.strip().endswith("refused None")
+
+
+def test_the_command_keeps_its_exit_status_and_writes_its_output_whole(tmp_path):
+    """``python -m analysis`` (as the ``workbook`` script) freezes the objects on the way out
+    (:func:`analysis.cli.entry`): the exit status and the files are the command's own."""
+    done = subprocess.run(
+        [sys.executable, "-m", "analysis", "check", "--snapshot", "data/demo",
+         "--json", str(tmp_path / "check.json")],
+        capture_output=True, text=True, cwd=PROJECT,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.rstrip().endswith(f"results: {tmp_path / 'check.json'}")
+    assert len(json.loads((tmp_path / "check.json").read_text())["claims"]) == 23
+    missing = tmp_path / "nowhere"
+    done = subprocess.run([sys.executable, "-m", "analysis", "check", "--snapshot", str(missing)],
+                          capture_output=True, text=True, cwd=PROJECT)  # fmt: skip
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == f"workbook: {missing}: snapshot folder does not exist\n"

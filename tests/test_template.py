@@ -4,6 +4,7 @@ notebook's Workbook shows those very results without evaluating them again."""
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import shutil
@@ -136,6 +137,23 @@ def test_claims_checked_in_forked_workers_give_the_very_same_results(demo_snapsh
     forked = evaluate_all(registry, Snapshot(demo_snapshot.root), Context(), workers=2)
     assert [r.to_dict() for r in forked] == [r.to_dict() for r in serial]
     assert {r.verdict for r in forked} >= {"supported", "contradicted", "inconclusive", "pending"}
+    assert gc.get_freeze_count() == 0  # frozen while the workers forked, not after
+
+
+def test_objects_are_frozen_while_workers_fork_and_as_they_were_after():
+    from analysis.system import frozen_objects
+
+    assert gc.get_freeze_count() == 0
+    with frozen_objects():
+        assert gc.get_freeze_count() > 0
+    assert gc.get_freeze_count() == 0
+    gc.freeze()  # a process that froze its objects itself (the template) keeps them frozen
+    try:
+        with frozen_objects():
+            pass
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
 
 
 @pytest.mark.notebook

@@ -31,6 +31,7 @@ from contextlib import suppress
 from typing import Any
 
 from analysis import paths
+from analysis.system import freeze_objects
 
 # what an IPython kernel imports as it starts and runs its first cells (ipykernel's debugger,
 # which brings debugpy, IPython's magics, the inline backend), found by comparing a kernel's
@@ -152,11 +153,13 @@ def serve(modules: Sequence[str]) -> None:
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped as they end
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the runner's; EOF ends this
     first = sys.path[0] if sys.path else None
+    freeze_objects()  # what every kernel inherits: out of the collections in the kernels
     print("ready", file=channel, flush=True)
     for line in sys.stdin:
         request = json.loads(line)
         if "prime" in request:
             answer = _prime(request["prime"])
+            freeze_objects()  # the evaluation too
         else:
             pid = os.fork()
             if pid == 0:
