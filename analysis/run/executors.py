@@ -26,7 +26,7 @@ class LocalExecutor:
     once for all its kernels."""
 
     def __init__(self, jobs: int) -> None:
-        from analysis.run.kernels import WARM_MODULES, Zygote
+        from analysis.run.template import WARM_MODULES, Zygote  # not jupyter_client yet
 
         self.jobs = jobs
         self.where = ""  # the plan line says how many at a time
@@ -65,7 +65,7 @@ def _prime(template, snapshot: Path, claims: Path, as_of, alpha: float) -> Evalu
     """The claims evaluated once in the template process, for the kernels forked from it
     (:mod:`analysis.checks.primed`), or None when the template could not (the notebooks then
     evaluate for themselves)."""
-    from analysis.run.kernels import KernelError
+    from analysis.run.template import KernelError
 
     day = as_of.isoformat() if as_of else None
     with ThreadPoolExecutor(max_workers=1) as thread:

@@ -40,11 +40,8 @@ from jupyter_client.provisioning import LocalProvisioner
 from jupyter_core.utils import ensure_async, run_sync
 from traitlets import Type
 
-from analysis.run.template import KernelError, Zygote
+from analysis.run.template import WARM_MODULES, KernelError, Zygote
 
-# what every theme notebook imports first (the Workbook, and the charts' matplotlib and
-# seaborn); the statistics' own modules are imported by the evaluation the template does first
-WARM_MODULES = ("analysis.report.notebook", "analysis.report.plots")
 WARM_CODE = (
     "def _workbook_warm():\n"
     "    import importlib\n"

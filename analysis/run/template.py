@@ -33,6 +33,9 @@ from typing import Any
 from analysis import paths
 from analysis.system import freeze_objects
 
+# what every theme notebook imports first (the Workbook, and the charts' matplotlib and
+# seaborn); the statistics' own modules are imported by the evaluation the template does first
+WARM_MODULES = ("analysis.report.notebook", "analysis.report.plots")
 # what an IPython kernel imports as it starts and runs its first cells (ipykernel's debugger,
 # which brings debugpy, IPython's magics, the inline backend), found by comparing a kernel's
 # modules with its template's: imported once here, not once per kernel (some 0.1 s of CPU each);
@@ -221,6 +224,4 @@ def _kernel_child(request: dict, first: str | None) -> None:
 
 
 if __name__ == "__main__":
-    from analysis.run.kernels import WARM_MODULES
-
     serve(json.loads(sys.argv[1]) if len(sys.argv) > 1 else WARM_MODULES)
