@@ -114,6 +114,26 @@ def test_what_the_template_prints_never_reaches_its_answers(tmp_path, capfd):
 
 
 @pytest.mark.notebook
+def test_the_template_and_its_kernels_say_nothing_in_the_runs_progress_lines(tmp_path, capfd):
+    """The template imports what a kernel would (debugpy among it, which warns about frozen
+    modules as it is imported): nothing of that reaches the run's standard error."""
+    from analysis.run.execute import KERNEL_ARGS
+
+    template = Zygote(WARM_MODULES)
+    try:
+        with (
+            KernelPool(
+                tmp_path, size=1, total=1, zygote=template, extra_arguments=KERNEL_ARGS
+            ) as pool,
+            pool.take() as km,
+        ):
+            assert run_code(km, "'debugpy' in __import__('sys').modules") == "True"
+    finally:
+        template.close()
+    assert capfd.readouterr().err == ""
+
+
+@pytest.mark.notebook
 def test_a_run_records_its_one_evaluation_and_the_notebooks_results_match_it(toy):
     from analysis.run import run_all
 

@@ -148,6 +148,10 @@ def serve(modules: Sequence[str]) -> None:
     channel = os.fdopen(os.dup(1), "w")  # the answers; stdout now goes where stderr goes
     os.dup2(2, 1)
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+    # debugpy (ipykernel's debugger, among KERNEL_MODULES) warns on standard error, as it is
+    # imported, that Python's frozen modules may hide breakpoints: in a kernel that output went
+    # nowhere, here it would land in the middle of the run's progress lines
+    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     for name in modules:
         importlib.import_module(name)
     for name in KERNEL_MODULES:
