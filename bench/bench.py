@@ -301,8 +301,10 @@ def ratio_rows(f: dict) -> list[tuple[str, ...]]:
         row("full run vs the fresh-kernel floor", full, floor, "floor", "< 1x", 0.99),
         row("full run vs the compute", full, ideal, "compute", "<= 1.3x", 1.3),
         row("full run vs the compute + one bare import", full, cold, "compute + import"),
-        row("what is left, per notebook (run - compute - import) x jobs / notebooks",
-            (full - cold) * JOBS / n if full and cold else None),  # fmt: skip
+        row(
+            "what is left, per notebook (run - compute - import) x jobs / notebooks",
+            (full - cold) * JOBS / n if full and cold else None,
+        ),  # fmt: skip
         row("rerun, nothing changed", f["rerun_unchanged"], unit_aim=1),
         note_row(f, full),
         row("bare imports (pandas, scipy, statsmodels)", f["bare_imports"]),
