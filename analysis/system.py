@@ -41,8 +41,9 @@ def freeze_objects() -> None:
     the children do not walk the objects they inherit, writing to (so copying) every page they
     share with the parent, as the documentation of ``gc.freeze`` advises; and at the end of a
     command, so that the interpreter's last collection skips the million objects pandas, scipy
-    and statsmodels made (some 0.2 s). Reference counts, finalizers and atexit handlers work as
-    usual; only cycles among frozen objects are never freed."""
+    and statsmodels made (some 0.2 s). Reference counts and atexit handlers work as usual;
+    objects in reference cycles among the frozen ones are never freed, nor finalized at exit
+    (the workbook writes its files in ``with`` blocks, never leaving one to a finalizer)."""
     gc.freeze()
 
 

@@ -180,9 +180,6 @@ def remote_evaluate(snapshot: str, claims: str, as_of: str | None, alpha: float)
 def remote_execute(spec: Mapping[str, Any]) -> dict[str, Any]:
     """A task: one theme notebook executed in a warm kernel of this worker, its page exported;
     the executed notebook, the page and the results as text, with the error and the seconds."""
-    from analysis.system import skip_slow_iri_checker
-
-    skip_slow_iri_checker()  # a worker imports papermill and nbconvert for its first notebook
     from analysis.run.execute import KERNEL_ARGS, _execute, _quiet_papermill
     from analysis.run.kernels import KernelError, KernelPool
 

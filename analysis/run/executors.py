@@ -9,8 +9,9 @@ its key. Both are context managers: what they started ends with the block, whate
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
 from datetime import date
 from functools import cache, partial
 from pathlib import Path
@@ -48,7 +49,12 @@ class LocalExecutor:
         return make
 
     def ready(self, article: ArticleRun) -> None:
-        """The article's kernels will inherit its evaluation: do it now (once)."""
+        """The article's kernels will inherit its evaluation: do it now (once). Meanwhile this
+        process, which only waits for the template, imports what executing the notebooks needs
+        (papermill, nbconvert) in a thread of its own; nothing waits for that thread (Ctrl-C
+        stops the run at once, and an import that fails fails again, with its error, when the
+        notebooks execute)."""
+        threading.Thread(target=_import_execution, name="import-execution", daemon=True).start()
         article.evaluate()
 
     def execute(self, todo: Sequence[Job], *, show_code: bool, page: Mapping[str, Any],
@@ -68,15 +74,14 @@ def _prime(template, snapshot: Path, claims: Path, as_of, alpha: float) -> Evalu
     from analysis.run.template import KernelError
 
     day = as_of.isoformat() if as_of else None
-    with ThreadPoolExecutor(max_workers=1) as thread:
-        answer = thread.submit(template.prime, str(snapshot.resolve()), str(claims.resolve()),
-                               day, alpha)  # fmt: skip
-        # this process would wait idle while the template evaluates: import what executing the
-        # notebooks needs (papermill, nbconvert) meanwhile, on the core the evaluation leaves
-        import analysis.run.execute  # noqa: F401
-
-        try:
-            records, seconds = answer.result()
-        except KernelError:
-            return None
+    try:
+        records, seconds = template.prime(str(snapshot.resolve()), str(claims.resolve()), day,
+                                          alpha)  # fmt: skip
+    except KernelError:
+        return None
     return Evaluation(records, seconds)
+
+
+def _import_execution() -> None:
+    with suppress(Exception):
+        import analysis.run.execute  # noqa: F401
