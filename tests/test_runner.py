@@ -236,6 +236,59 @@ def test_two_kernels_run_in_parallel_and_agree_with_check(toy):
     assert not [p for p in toy["tmp"].iterdir() if p.name.startswith(".report")]
 
 
+@pytest.mark.slow
+@pytest.mark.notebook
+def test_ctrl_c_stops_the_notebook_running_and_starts_no_other(toy):
+    """Ctrl-C while a notebook runs: its kernel is killed, the next notebook never starts, the
+    command ends at once (before, every notebook queued still ran to its end) and leaves no
+    report, no staging folder and no kernel behind."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from analysis import paths
+    from analysis.system import process_alive
+
+    notebooks = pausing_notebooks(toy["tmp"] / "notebooks", 60)
+    out = toy["tmp"] / "report"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "analysis", "run", "--snapshot", str(toy["snapshot"]),
+         "--claims", str(toy["claims"]), "--notebooks", str(notebooks), "--out", str(out),
+         "--notes", str(toy["tmp"]), "--jobs", "1"],
+        cwd=paths.PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    lines = []
+    try:
+        for line in proc.stdout:
+            lines.append(line.strip())
+            if line.startswith("[start]"):
+                break
+        time.sleep(2)  # into the notebook's pause
+        kernels = _kernel_pids(proc.pid)
+        stopped = time.monotonic()
+        proc.send_signal(signal.SIGINT)
+        lines += proc.communicate(timeout=30)[0].splitlines()
+    finally:
+        proc.kill()
+    assert proc.wait() == 1
+    assert time.monotonic() - stopped < 15  # not the 60 s pause, nor the next notebook's
+    assert [line for line in lines if line.startswith("[start]")] == ["[start] levels"]
+    assert "Aborted!" in lines
+    assert not out.exists() and not [p for p in toy["tmp"].iterdir() if ".report" in p.name]
+    assert kernels and not [pid for pid in kernels if process_alive(pid)]
+
+
+def _kernel_pids(runner: int) -> list[int]:
+    """The ipykernel processes forked from the runner's template process."""
+    import subprocess
+
+    table = subprocess.run(["ps", "-eo", "pid=,ppid=,args="], capture_output=True, text=True)
+    rows = [line.split(None, 2) for line in table.stdout.splitlines()]
+    templates = {pid for pid, ppid, args in rows if ppid == str(runner) and "template" in args}
+    return [int(pid) for pid, ppid, args in rows if ppid in templates]
+
+
 def _no_template(self, *args):
     from analysis.run.kernels import KernelError
 

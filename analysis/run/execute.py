@@ -115,6 +115,20 @@ def _execute(job: Job, show_code: bool, page: dict) -> tuple[str | None, float]:
     return error, time.monotonic() - started
 
 
+@contextmanager
+def _stopping(pool: ThreadPoolExecutor, kernels: KernelPool | None) -> Iterator[None]:
+    """On Ctrl-C (or any error that ends the run), no notebook starts any more and those
+    running end with their kernels, killed: leaving the block would otherwise wait for every
+    notebook queued (the run's report is not written anyway; the previous one is kept)."""
+    try:
+        yield
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        if kernels is not None:
+            kernels.stop()
+        raise
+
+
 def run_jobs(
     todo: Sequence[Job],
     *,
@@ -149,7 +163,13 @@ def run_jobs(
             job.announce = partial(print, f"[start] {job.key}", file=sys.stderr, flush=True)
         return _execute(job, show_code, page)
 
-    with _quiet_papermill(), bar, kernels or nullcontext(), workers as pool:
+    with (
+        _quiet_papermill(),
+        bar,
+        kernels or nullcontext(),
+        workers as pool,
+        _stopping(pool, kernels),
+    ):
         futures = {pool.submit(work, job): job for job in longest_first(todo)}
         for n, future in enumerate(as_completed(futures), start=1):
             job, (error, seconds) = futures[future], future.result()

@@ -109,6 +109,11 @@ class ForkedProvisioner(LocalProvisioner):
         return self.connection_info
 
 
+class PoolStopped(Exception):
+    """The run was stopped: no kernel for another notebook (not a :class:`KernelError`, after
+    which papermill would start a kernel itself)."""
+
+
 class WarmError(KernelError):
     """The kernel started, but the analysis stack did not import in it."""
 
@@ -275,6 +280,8 @@ class KernelPool:
         self._closed = False
         self._starter = ThreadPoolExecutor(max_workers=self.size, thread_name_prefix="kernel")
         self._in_use = threading.BoundedSemaphore(self.size)  # kernels running a notebook
+        self._busy: set[WarmKernelManager] = set()  # those kernels
+        self._stopped = False
         self.served = 0  # notebooks handed a kernel
         self.replaced = 0  # kernels found dead or broken when handed out, replaced
 
@@ -311,12 +318,15 @@ class KernelPool:
         it after. Raises KernelError."""
         self._in_use.acquire()
         try:
+            if self._stopped:
+                raise PoolStopped("the run was stopped")
             km = self._next()
         except BaseException:
             self._in_use.release()
             raise
         with self._lock:
             self.served += 1
+            self._busy.add(km)
         return km
 
     def release(self, km: WarmKernelManager) -> None:
@@ -324,7 +334,19 @@ class KernelPool:
         try:
             shutdown(km)
         finally:
+            with self._lock:
+                self._busy.discard(km)
             self._in_use.release()
+
+    def stop(self) -> None:
+        """Stop now (Ctrl-C): kill the kernels running a notebook, whose notebooks then end at
+        once with a dead kernel, and hand out no kernel any more (:class:`PoolStopped`)."""
+        with self._lock:
+            self._stopped = True
+            busy = list(self._busy)
+        for km in busy:
+            with suppress(Exception):
+                os.kill(km.provisioner.pid, signal.SIGKILL)
 
     @contextmanager
     def take(self) -> Iterator[WarmKernelManager]:
