@@ -166,3 +166,41 @@ def test_no_more_notebooks_hold_a_kernel_at_once_than_the_pool_size(tmp_path):
         waiting.join(timeout=60)
         assert got and pid(got[0]) != pid(first)
         pool.release(got[0])
+
+
+def test_a_stopped_pool_kills_its_busy_kernels_and_hands_out_no_other(tmp_path, monkeypatch):
+    """Ctrl-C (:meth:`KernelPool.stop`): the kernel running a notebook is killed, the next
+    notebook gets no kernel (PoolStopped, not a KernelError after which papermill would start
+    one itself), and a kernel being handed out as the stop came is not kept either."""
+    import subprocess
+    from types import SimpleNamespace
+
+    from analysis.run.kernels import PoolStopped
+
+    class Kernel:  # what stop() needs of a kernel manager: its process
+        def __init__(self, pid: int) -> None:
+            self.provisioner = SimpleNamespace(pid=pid)
+
+    sleepers = [subprocess.Popen(["sleep", "60"]) for _ in range(2)]
+    fakes = iter(Kernel(p.pid) for p in sleepers)
+    pool = KernelPool(tmp_path, size=2, total=3, fork=False, modules=())
+    monkeypatch.setattr(pool, "_next", lambda: next(fakes))
+    try:
+        busy = pool.acquire()
+        pool.stop()
+        assert sleepers[0].wait(timeout=10) == -signal.SIGKILL
+        with pytest.raises(PoolStopped):
+            pool.acquire()
+        assert not issubclass(PoolStopped, KernelError)
+        pool.release(busy)
+        monkeypatch.setattr(pool, "_stopped", False)  # the stop comes as the kernel is handed out
+        monkeypatch.setattr(
+            pool, "_next", lambda: (setattr(pool, "_stopped", True), next(fakes))[1]
+        )
+        with pytest.raises(PoolStopped):
+            pool.acquire()
+        assert pool._in_use.acquire(blocking=False) and pool._in_use.acquire(blocking=False)
+    finally:
+        for p in sleepers:
+            p.kill()
+        pool.close()

@@ -315,7 +315,7 @@ class KernelPool:
 
     def acquire(self) -> WarmKernelManager:
         """A warm kernel for one notebook, once fewer than ``size`` are in use; :meth:`release`
-        it after. Raises KernelError."""
+        it after. Raises KernelError, or PoolStopped once :meth:`stop` was called."""
         self._in_use.acquire()
         try:
             if self._stopped:
@@ -327,6 +327,10 @@ class KernelPool:
         with self._lock:
             self.served += 1
             self._busy.add(km)
+            stopped = self._stopped
+        if stopped:  # stopped while this kernel was being handed out
+            self.release(km)
+            raise PoolStopped("the run was stopped")
         return km
 
     def release(self, km: WarmKernelManager) -> None:
