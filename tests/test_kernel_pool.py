@@ -7,13 +7,22 @@ from __future__ import annotations
 import json
 import os
 import signal
+import subprocess
 import threading
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
-from analysis.run.kernels import WARM_MODULES, KernelError, KernelPool, alive, start_kernel
+from analysis.run.kernels import (
+    WARM_MODULES,
+    KernelError,
+    KernelPool,
+    PoolStopped,
+    alive,
+    start_kernel,
+)
 from analysis.system import process_alive
 from tests.test_runner import FIXTURES, toy  # noqa: F401 (fixtures)
 
@@ -172,10 +181,6 @@ def test_a_stopped_pool_kills_its_busy_kernels_and_hands_out_no_other(tmp_path, 
     """Ctrl-C (:meth:`KernelPool.stop`): the kernel running a notebook is killed, the next
     notebook gets no kernel (PoolStopped, not a KernelError after which papermill would start
     one itself), and a kernel being handed out as the stop came is not kept either."""
-    import subprocess
-    from types import SimpleNamespace
-
-    from analysis.run.kernels import PoolStopped
 
     class Kernel:  # what stop() needs of a kernel manager: its process
         def __init__(self, pid: int) -> None:

@@ -10,16 +10,22 @@ from __future__ import annotations
 import base64
 import json
 import shutil
+import signal
+import subprocess
+import sys
 import textwrap
+import time
 from datetime import datetime
 from pathlib import Path
 
 import click
 import nbformat
+import psutil
 import pytest
 from click.testing import CliRunner
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
+from analysis import paths
 from analysis.checks import Context, evaluate_all
 from analysis.claims import load_claims
 from analysis.cli import main
@@ -28,6 +34,7 @@ from analysis.report.htmlexport import ExportError, external_references, noteboo
 from analysis.run import run_all
 from analysis.run.parameters import CONTRACT, read_parameters
 from analysis.snapshot import Snapshot
+from analysis.system import process_alive
 
 FIXTURES = Path(__file__).resolve().parent / "notebooks"
 # a 1x1 PNG (red pixel), the smallest image an output can carry
@@ -242,14 +249,6 @@ def test_ctrl_c_stops_the_notebook_running_and_starts_no_other(toy):
     """Ctrl-C while a notebook runs: its kernel is killed, the next notebook never starts, the
     command ends at once (before, every notebook queued still ran to its end) and leaves no
     report, no staging folder and no kernel behind."""
-    import signal
-    import subprocess
-    import sys
-    import time
-
-    from analysis import paths
-    from analysis.system import process_alive
-
     notebooks = pausing_notebooks(toy["tmp"] / "notebooks", 60)
     out = toy["tmp"] / "report"
     proc = subprocess.Popen(
@@ -280,13 +279,11 @@ def test_ctrl_c_stops_the_notebook_running_and_starts_no_other(toy):
 
 
 def _kernel_pids(runner: int) -> list[int]:
-    """The ipykernel processes forked from the runner's template process."""
-    import subprocess
-
-    table = subprocess.run(["ps", "-eo", "pid=,ppid=,args="], capture_output=True, text=True)
-    rows = [line.split(None, 2) for line in table.stdout.splitlines()]
-    templates = {pid for pid, ppid, args in rows if ppid == str(runner) and "template" in args}
-    return [int(pid) for pid, ppid, args in rows if ppid in templates]
+    """The kernel processes forked from the runner's template process."""
+    templates = [
+        p for p in psutil.Process(runner).children() if "analysis.run.template" in p.cmdline()
+    ]
+    return [kernel.pid for template in templates for kernel in template.children()]
 
 
 def _no_template(self, *args):
