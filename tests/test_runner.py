@@ -15,6 +15,7 @@ import subprocess
 import sys
 import textwrap
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 
@@ -30,6 +31,7 @@ from analysis.checks import Context, evaluate_all
 from analysis.claims import load_claims
 from analysis.cli import main
 from analysis.errors import ParameterError, RunError
+from analysis.report import htmlexport
 from analysis.report.htmlexport import ExportError, external_references, notebook_to_html
 from analysis.run import run_all
 from analysis.run.parameters import CONTRACT, read_parameters
@@ -464,6 +466,36 @@ def test_export_is_self_contained_with_code_hidden_by_default():
     assert "<script src" not in page and "mathjax" not in page.lower()
     shown = notebook_to_html(executed_notebook(), show_code=True)
     assert "SECRET_CODE_MARKER" in shown and external_references(shown) == []
+
+
+def test_pages_exported_at_once_are_the_pages_exported_one_by_one(monkeypatch):
+    """The runner exports pages from several threads, each on an exporter lent to it alone;
+    after the first export of each kind, the exporters (and their compiled templates) are
+    reused, not made again."""
+    made, make = [], htmlexport.exporter
+
+    def counted(*, show_code: bool = False):
+        made.append(show_code)
+        return make(show_code=show_code)
+
+    nb = executed_notebook()  # one: its cells' ids are the pages' anchors
+    monkeypatch.setattr(htmlexport, "_IDLE", {False: [], True: []})
+    serial = {code: notebook_to_html(nb, show_code=code) for code in (False, True)}
+    monkeypatch.setattr(htmlexport, "exporter", counted)
+    with ThreadPoolExecutor(4) as pool:
+        pages = list(pool.map(lambda n: notebook_to_html(nb, show_code=n % 2 == 1), range(16)))
+    assert pages == [serial[n % 2 == 1] for n in range(16)]
+    assert "SECRET_CODE_MARKER" in pages[1] and "SECRET_CODE_MARKER" not in pages[0]
+    assert len(made) <= 2 * 4 - 2  # the two made by the serial exports were lent again
+
+
+def test_an_export_that_fails_leaves_the_next_page_whole():
+    nb = executed_notebook()
+    nb.cells.append(new_markdown_cell("![remote](https://example.com/chart.png)"))
+    with pytest.raises(ExportError):
+        notebook_to_html(nb)
+    page = notebook_to_html(executed_notebook())
+    assert "example.com" not in page and "printed output" in page
 
 
 def test_markdown_images_next_to_the_notebook_are_embedded(tmp_path):

@@ -18,6 +18,9 @@ from __future__ import annotations
 import html
 import logging
 import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
@@ -157,7 +160,8 @@ def external_references(page: str) -> list[str]:
 def exporter(*, show_code: bool = False) -> HTMLExporter:
     """A fresh nbconvert ``HTMLExporter`` (``lab`` template) that loads nothing from a CDN.
 
-    One per call: an exporter holds a Jinja environment and is not shared between threads.
+    Not for two threads at once: an export registers its own filters on the exporter's Jinja
+    environment (:func:`_borrowed` lends one exporter to one export at a time).
     """
     hide = not show_code
     return HTMLExporter(
@@ -175,6 +179,26 @@ def exporter(*, show_code: bool = False) -> HTMLExporter:
         widget_renderer_url="",
         jupyter_widgets_base_url="",
     )
+
+
+# exporters not in use, by show_code: a new exporter compiles the lab template's Jinja files
+# again (some 0.07 s, twice what the export of a page then takes); at most one per concurrent
+# export is ever made
+_IDLE: dict[bool, list[HTMLExporter]] = {False: [], True: []}
+_IDLE_LOCK = threading.Lock()
+
+
+@contextmanager
+def _borrowed(show_code: bool) -> Iterator[HTMLExporter]:
+    """An exporter for this export alone: an idle one, else a new one; idle again after a
+    page it exported (one that failed mid-export is dropped, whatever state it was left in)."""
+    with _IDLE_LOCK:
+        idle = _IDLE[show_code]
+        lent = idle.pop() if idle else None
+    lent = lent or exporter(show_code=show_code)
+    yield lent
+    with _IDLE_LOCK:
+        _IDLE[show_code].append(lent)
 
 
 def notebook_to_html(
@@ -218,7 +242,8 @@ def notebook_to_html(
         or (path.stem if path else "notebook")
     )  # fmt: skip
     resources = {"metadata": {"name": name, "path": str(path.parent) if path else ""}}
-    page, _ = exporter(show_code=show_code).from_notebook_node(notebook, resources=resources)
+    with _borrowed(show_code) as lent:
+        page, _ = lent.from_notebook_node(notebook, resources=resources)
     page = page.replace("<head>", f"<head>\n{csp_meta()}", 1)
     page = page.replace("</head>", f"<style>{page_css()}{_dark_theme()}</style>\n</head>", 1)
     if banner:
