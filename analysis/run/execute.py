@@ -23,7 +23,10 @@ from analysis.run.model import Job, Status, ThemeRun, longest_first
 from analysis.run.output import fatal
 
 CELL_TIMEOUT = 1800  # seconds; a cell that runs longer is a bug, not a slow statistic
-KERNEL_ARGS = ["--IPKernelApp.log_level=CRITICAL"]  # kernel chatter would bury the progress bar
+# kernel chatter would bury the progress bar; IPython's input history is for people typing: a
+# notebook run keeps none, so parallel kernels do not contend for one history.sqlite ("database
+# is locked", ipython/ipython#10753 and #12202) and none imports sqlite3 or opens it as it starts
+KERNEL_ARGS = ["--IPKernelApp.log_level=CRITICAL", "--HistoryManager.enabled=False"]
 
 
 @contextmanager
