@@ -10,6 +10,7 @@ import os
 import shutil
 import time
 
+import psutil
 import pytest
 
 from analysis import paths
@@ -101,6 +102,22 @@ def test_a_failed_evaluation_is_said_and_the_template_still_forks_kernels(toy, t
 
 
 @pytest.mark.notebook
+def test_a_stack_that_does_not_import_after_the_evaluation_leaves_plain_kernels(toy, tmp_path):
+    """The template imports the notebooks' modules while it evaluates: one that does not import
+    (code being edited) ends the template there, as it would have at the start; the runner
+    then evaluates for itself and its notebooks get plain kernels."""
+    template = Zygote(("no_such_module_anywhere",))
+    try:
+        with pytest.raises(KernelError, match="the template process failed"):
+            template.prime(str(toy["snapshot"]), str(toy["claims"]), None, 0.05)
+        assert template.broken
+        with KernelPool(tmp_path, size=1, total=1, zygote=template) as pool, pool.take() as km:
+            assert run_code(km, "import no_such_module_anywhere").startswith("ModuleNotFound")
+    finally:
+        template.close()
+
+
+@pytest.mark.notebook
 def test_what_the_template_prints_never_reaches_its_answers(tmp_path, capfd):
     """``import this`` prints the Zen of Python on standard output: it goes to standard
     error, and the template's answers (on their own channel) still parse."""
@@ -116,7 +133,8 @@ def test_what_the_template_prints_never_reaches_its_answers(tmp_path, capfd):
 @pytest.mark.notebook
 def test_the_template_and_its_kernels_say_nothing_in_the_runs_progress_lines(tmp_path, capfd):
     """The template imports what a kernel would (debugpy among it, which warns about frozen
-    modules as it is imported): nothing of that reaches the run's standard error."""
+    modules as it is imported): nothing of that reaches the run's standard error. The run's
+    kernels keep no input history."""
     from analysis.run.execute import KERNEL_ARGS
 
     template = Zygote(WARM_MODULES)
@@ -128,6 +146,8 @@ def test_the_template_and_its_kernels_say_nothing_in_the_runs_progress_lines(tmp
             pool.take() as km,
         ):
             assert run_code(km, "'debugpy' in __import__('sys').modules") == "True"
+            # no input history: nothing written to, nor locked in, the user's history.sqlite
+            assert run_code(km, "get_ipython().history_manager.enabled") == "False"
     finally:
         template.close()
     assert capfd.readouterr().err == ""
@@ -154,10 +174,17 @@ def test_claims_checked_in_forked_workers_give_the_very_same_results(demo_snapsh
     claim at a time; the results, the family's adjusted p-values included, are the same."""
     registry = load_claims(paths.DEFAULT_CLAIMS)
     serial = evaluate_all(registry, Snapshot(demo_snapshot.root), Context())
-    forked = evaluate_all(registry, Snapshot(demo_snapshot.root), Context(), workers=2)
+    workers_then = []  # meanwhile(): the template imports the notebooks' modules then
+
+    def meanwhile():
+        workers_then.append(len(psutil.Process().children()))
+
+    forked = evaluate_all(registry, Snapshot(demo_snapshot.root), Context(), workers=2,
+                          meanwhile=meanwhile)  # fmt: skip
     assert [r.to_dict() for r in forked] == [r.to_dict() for r in serial]
     assert {r.verdict for r in forked} >= {"supported", "contradicted", "inconclusive", "pending"}
     assert gc.get_freeze_count() == 0  # frozen while the workers forked, not after
+    assert workers_then == [2]  # once, both workers forked and at work
 
 
 def test_objects_are_frozen_while_workers_fork_and_as_they_were_after():

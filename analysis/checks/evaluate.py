@@ -13,6 +13,7 @@ import importlib
 import math
 import multiprocessing
 import pkgutil
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
@@ -99,18 +100,21 @@ _FORKED: tuple | None = None  # (claims, snapshot, ctx), inherited by the forked
 
 
 def _evaluate_claims(
-    claims: list[Claim], snapshot: Snapshot, ctx: Context, workers: int
-) -> list[tuple[ClaimResult, Finding | None]]:
+    claims: list[Claim], snapshot: Snapshot, ctx: Context, workers: int,
+    meanwhile: Callable[[], object],
+) -> list[tuple[ClaimResult, Finding | None]]:  # fmt: skip
     """:func:`_evaluate` for each claim, in order; in ``workers`` forked processes when more
-    than one is asked for and ``fork`` exists. Anything that goes wrong there (an error a
+    than one is asked for and ``fork`` exists (``meanwhile()`` is called here while they
+    work; else before the claims are evaluated). Anything that goes wrong there (an error a
     claim's check does not turn into a verdict, such as a data file that does not parse; a
     worker that dies) evaluates them all again here, where the error is raised as usual."""
     global _FORKED
     workers = min(workers, len(claims))
     serial = [] if workers > 1 and "fork" in multiprocessing.get_all_start_methods() else claims
     if serial:
+        meanwhile()
         return [_evaluate(claim, snapshot, ctx) for claim in serial]
-    _import_statistics()
+    import_statistics()
     _FORKED = (claims, snapshot, ctx)
     # the tested claims first: their bootstraps and simulations take longest (the demo's
     # valuation gap alone is half the evaluation), and started last one would run on alone
@@ -119,7 +123,11 @@ def _evaluate_claims(
     try:
         fork = multiprocessing.get_context("fork")
         with frozen_objects(), ProcessPoolExecutor(workers, mp_context=fork) as pool:
-            for n, blob in zip(order, pool.map(_evaluate_nth, order), strict=True):
+            # map submits every claim at once, and a fork pool starts all its workers at its
+            # first submit: meanwhile() runs after the last fork (it may import modules)
+            done = pool.map(_evaluate_nth, order)
+            meanwhile()
+            for n, blob in zip(order, done, strict=True):
                 blobs[n] = blob
     except BrokenProcessPool:
         blobs = [None]
@@ -131,7 +139,7 @@ def _evaluate_claims(
     return [cloudpickle.loads(blob) for blob in blobs]
 
 
-def _import_statistics() -> None:
+def import_statistics() -> None:
     """Import every module of :mod:`analysis.stats` here, once: the kinds import their
     statistics when first used (``workbook claims`` never pays for them), and forked workers
     would otherwise each import their own."""
@@ -173,6 +181,7 @@ def evaluate_all(
     *,
     only: list[str] | None = None,
     workers: int = 1,
+    meanwhile: Callable[[], object] = lambda: None,
 ) -> list[ClaimResult]:
     """Check every claim (or those of the themes in ``only``), then decide the tested claims
     together (:func:`decide_family`); both raw and adjusted p-values are kept in the results.
@@ -180,10 +189,12 @@ def evaluate_all(
     ``workers`` > 1 checks the claims in that many processes forked from this one (the imports
     and the parsed files inherited, a claim at a time to whichever is free), for a command
     line or the run's template process; never in a process with threads of its own, such as
-    a Jupyter kernel (a fork would copy their locks). The results are the same."""
+    a Jupyter kernel (a fork would copy their locks). The results are the same.
+    ``meanwhile()`` is called once, in this process, while the workers evaluate (the run's
+    template process imports the notebooks' modules then)."""
     ctx = replace(ctx or Context(), publication=registry.article.as_of)
     # every claim is evaluated so that the family never depends on `only`
-    pairs = _evaluate_claims(list(registry.claims), snapshot, ctx, workers)
+    pairs = _evaluate_claims(list(registry.claims), snapshot, ctx, workers, meanwhile)
     family = [c.id for c in registry.claims if get_kind(c.kind).tested]
     decided = decide_family([r for r, _ in pairs], dict((r.id, f) for r, f in pairs), family,
                             ctx.alpha)  # fmt: skip

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -54,13 +55,21 @@ def _stats(snapshot: Snapshot, claims: Path) -> tuple:
 
 
 def prime(
-    snapshot: str | Path, claims: str | Path, as_of: Any, alpha: float, *, workers: int = 1
+    snapshot: str | Path,
+    claims: str | Path,
+    as_of: Any,
+    alpha: float,
+    *,
+    workers: int = 1,
+    meanwhile: Callable[[], object] = lambda: None,
 ) -> tuple[list[dict], float]:
     """Evaluate the claims of ``claims`` on ``snapshot`` (as ``workbook check`` does, in
     ``workers`` processes) and keep the evaluation for :func:`lookup`; return the results as
     JSON records (``ClaimResult.to_dict()``, in the claims file's order) and the seconds the
     evaluation took; when these inputs were evaluated before and their files are unchanged,
-    the kept records and seconds. Raises what loading or evaluating raises."""
+    the kept records and seconds. ``meanwhile()`` is called while the forked workers evaluate
+    (:func:`~analysis.checks.evaluate.evaluate_all`; not when nothing is evaluated). Raises what
+    loading or evaluating raises."""
     import time
 
     from analysis.checks import Context, evaluate_all
@@ -73,7 +82,9 @@ def prime(
     started = time.monotonic()
     registry, snap = load_claims(claims), Snapshot(snapshot)
     stats = _stats(snap, Path(claims))  # before reading: a file changed meanwhile misses
-    results = evaluate_all(registry, snap, Context(until=key[2], alpha=alpha), workers=workers)
+    results = evaluate_all(
+        registry, snap, Context(until=key[2], alpha=alpha), workers=workers, meanwhile=meanwhile
+    )
     for rel in {rel for r in results for rel in r.data if snap.has(rel)}:
         snap.load(rel)  # parsed here once, not in each kernel (forked workers kept their own)
     records = json.loads(json.dumps([r.to_dict() for r in results]))

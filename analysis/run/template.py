@@ -11,6 +11,11 @@ standard input:
 - ``{"argv", "cwd", "env"}``: fork a kernel process (``ipykernel`` with those arguments, in that
   folder, with that environment) and answer its pid.
 
+It says ``ready`` once it has imported what the evaluation needs (:data:`EVALUATION_MODULES`
+and the statistics); the notebooks' own modules (the charts, IPython's kernel) it imports while
+its forked workers evaluate the claims, on the core the runner leaves idle then, or before its
+first kernel when it is not asked to evaluate.
+
 The answers go on a channel of their own (the process's original standard output), so that
 anything the evaluation prints goes to standard error and never into the protocol. The process
 ends at the end of its input; the kernels it forked are processes of their own, shut down by
@@ -34,6 +39,10 @@ from typing import Any
 from analysis import paths
 from analysis.system import freeze_objects
 
+# what the claims' evaluation imports (the statistics' own modules are imported after them,
+# :func:`~analysis.checks.evaluate.import_statistics`)
+EVALUATION_MODULES = ("analysis.checks.primed", "analysis.checks", "analysis.claims",
+                      "analysis.snapshot")  # fmt: skip
 # what every theme notebook imports first (the Workbook, and the charts' matplotlib and
 # seaborn); the statistics' own modules are imported by the evaluation the template does first
 WARM_MODULES = ("analysis.report.notebook", "analysis.report.plots")
@@ -142,8 +151,9 @@ class Zygote:
 
 
 def serve(modules: Sequence[str]) -> None:
-    """The template process: import ``modules`` and ipykernel, say ``ready``, then answer each
-    request line (module docstring); end at EOF."""
+    """The template process: import what the evaluation needs, say ``ready``, then answer each
+    request line (module docstring), with ``modules`` and ipykernel imported before the first
+    kernel; end at EOF."""
     import importlib
 
     channel = os.fdopen(os.dup(1), "w")  # the answers; stdout now goes where stderr goes
@@ -153,11 +163,11 @@ def serve(modules: Sequence[str]) -> None:
     # imported, that Python's frozen modules may hide breakpoints: in a kernel that output went
     # nowhere, here it would land in the middle of the run's progress lines
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
-    for name in modules:
+    from analysis.checks.evaluate import import_statistics
+
+    for name in EVALUATION_MODULES:
         importlib.import_module(name)
-    for name in KERNEL_MODULES:
-        with suppress(Exception):  # a speed-up only: a kernel imports what it lacks itself
-            importlib.import_module(name)
+    import_statistics()
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped as they end
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the runner's; EOF ends this
     first = sys.path[0] if sys.path else None
@@ -165,11 +175,16 @@ def serve(modules: Sequence[str]) -> None:
     print("ready", file=channel, flush=True)
     for line in sys.stdin:
         request = json.loads(line)
+        # a module that does not import ends this process (_import_all raises): the runner
+        # then starts plain kernels, and the notebooks show the import's error
         if "prime" in request:
-            answer = _prime(request["prime"])
+            answer = _prime(request["prime"], meanwhile=lambda: _import_quietly(modules))
+            _import_all(modules)  # at once: imported while the workers evaluated
             gc.collect()  # what the evaluation left (frozen now, a cycle would stay for good)
-            freeze_objects()  # the evaluation too
+            freeze_objects()  # the evaluation and the modules imported meanwhile too
         else:
+            _import_all(modules)  # at once but before a first kernel not asked to evaluate
+            freeze_objects()
             pid = os.fork()
             if pid == 0:
                 channel.close()
@@ -178,13 +193,33 @@ def serve(modules: Sequence[str]) -> None:
         print(json.dumps(answer), file=channel, flush=True)
 
 
-def _prime(inputs: dict[str, Any]) -> dict[str, Any]:
-    """Evaluate the claims for the kernels to come; the error as text when it fails."""
+def _import_all(modules: Sequence[str]) -> None:
+    """Import ``modules`` and what a kernel imports as it starts (at once when done before)."""
+    import importlib
+
+    for name in modules:
+        importlib.import_module(name)
+    for name in KERNEL_MODULES:
+        with suppress(Exception):  # a speed-up only: a kernel imports what it lacks itself
+            importlib.import_module(name)
+
+
+def _import_quietly(modules: Sequence[str]) -> None:
+    """:func:`_import_all` while the claims are evaluated: an import that fails is not the
+    evaluation's failure (it fails again, and ends the template, after the evaluation)."""
+    with suppress(Exception):
+        _import_all(modules)
+
+
+def _prime(inputs: dict[str, Any], meanwhile) -> dict[str, Any]:
+    """Evaluate the claims for the kernels to come (``meanwhile()`` while the forked workers
+    evaluate them); the error as text when it fails."""
     from analysis.checks.primed import prime
 
     try:
         records, seconds = prime(inputs["snapshot"], inputs["claims"], inputs["as_of"],
-                                 inputs["alpha"], workers=os.cpu_count() or 1)  # fmt: skip
+                                 inputs["alpha"], workers=os.cpu_count() or 1,
+                                 meanwhile=meanwhile)  # fmt: skip
     except Exception as exc:  # the runner evaluates for itself, and says why if it fails too
         return {"error": f"{type(exc).__name__}: {exc}"}
     return {"records": records, "seconds": seconds}
