@@ -247,6 +247,39 @@ def test_two_kernels_run_in_parallel_and_agree_with_check(toy):
 
 @pytest.mark.slow
 @pytest.mark.notebook
+def test_a_notebook_that_times_out_has_its_page_up_to_the_cell_that_did(toy, monkeypatch):
+    """The executed notebook is written as it ends, however it ends, not at every cell's start
+    and end: a cell past its timeout still leaves the notebook, written up to that cell, and
+    its page says why it failed."""
+    import papermill.engines
+
+    notebooks = pausing_notebooks(toy["tmp"] / "notebooks", 60)
+    monkeypatch.setattr("analysis.run.execute.CELL_TIMEOUT", 2)
+    written, write = [], papermill.engines.write_ipynb
+
+    def counted(nb, path, **kwargs):
+        written.append(Path(path).name)
+        return write(nb, path, **kwargs)
+
+    monkeypatch.setattr(papermill.engines, "write_ipynb", counted)
+    out = toy["tmp"] / "report"
+    summary = run_all(toy["snapshot"], claims=toy["claims"], notebooks_dir=notebooks, out=out,
+                      jobs=2, progress=False)  # fmt: skip
+    assert [(t.theme, t.status) for t in summary.themes] == [("levels", "failed"),
+                                                            ("policy", "failed")]  # fmt: skip
+    assert all("CellTimeoutError" in t.error for t in summary.themes)
+    executed = nbformat.read(out / "levels.ipynb", as_version=4)
+    assert "time.sleep(60)" in executed.cells[3].source  # the cell that timed out
+    assert executed.cells[1].metadata.papermill.status == "completed"  # the ones before ran
+    page = (out / "levels.html").read_text()
+    assert "THIS NOTEBOOK FAILED: CellTimeoutError" in page
+    # papermill's bookkeeping wrote each notebook as it started and as it ended: not the
+    # two writes per cell it does by itself (the final notebook is papermill's own write)
+    assert sorted(written) == ["levels.ipynb", "levels.ipynb", "policy.ipynb", "policy.ipynb"]
+
+
+@pytest.mark.slow
+@pytest.mark.notebook
 def test_ctrl_c_stops_the_notebook_running_and_starts_no_other(toy):
     """Ctrl-C while a notebook runs: its kernel is killed, the next notebook never starts, the
     command ends at once (before, every notebook queued still ran to its end) and leaves no

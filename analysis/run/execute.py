@@ -17,6 +17,10 @@ from contextlib import contextmanager, nullcontext
 from functools import partial
 from pathlib import Path
 
+import papermill
+from papermill.engines import NBClientEngine, papermill_engines
+from papermill.exceptions import PapermillExecutionError
+
 from analysis.report.htmlexport import export_notebook, page_banner
 from analysis.run.kernels import KernelError, KernelPool, Zygote
 from analysis.run.model import Job, Status, ThemeRun, longest_first
@@ -27,6 +31,26 @@ CELL_TIMEOUT = 1800  # seconds; a cell that runs longer is a bug, not a slow sta
 # notebook run keeps none, so parallel kernels do not contend for one history.sqlite ("database
 # is locked", ipython/ipython#10753 and #12202) and none imports sqlite3 or opens it as it starts
 KERNEL_ARGS = ["--IPKernelApp.log_level=CRITICAL", "--HistoryManager.enabled=False"]
+
+
+class SavedAtEndEngine(NBClientEngine):
+    """papermill's nbclient engine, but the executed notebook is written when it ends, however
+    it ends (papermill's ``notebook_complete``; a notebook that failed or timed out is written
+    up to where it stopped, for its page), not also as each cell starts and ends: some 25
+    writes of the whole notebook, its charts and all, per notebook, that nobody reads (the
+    run's notebooks are staged, and shown only once the run is over)."""
+
+    @classmethod
+    def execute_managed_notebook(cls, nb_man, kernel_name, **kwargs):
+        path, nb_man.output_path = nb_man.output_path, None  # the cells' saves write nothing
+        try:
+            return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
+        finally:
+            nb_man.output_path = path  # for notebook_complete, which papermill calls next
+
+
+ENGINE = "workbook"
+papermill_engines.register(ENGINE, SavedAtEndEngine)
 
 
 @contextmanager
@@ -79,9 +103,6 @@ def _execute(job: Job, show_code: bool, page: dict) -> tuple[str | None, float]:
     Never raises: papermill writes the notebook up to the failing cell before it raises, and
     that notebook is exported too, so the page shows the error where it happened.
     """
-    import papermill
-    from papermill.exceptions import PapermillExecutionError
-
     started, error, stage = time.monotonic(), None, job.stage
     ipynb = stage / f"{job.theme}.ipynb"
     try:
@@ -92,6 +113,7 @@ def _execute(job: Job, show_code: bool, page: dict) -> tuple[str | None, float]:
                 str(ipynb),
                 parameters=job.parameters,
                 kernel_name="python3",
+                engine_name=ENGINE,
                 cwd=str(job.notebook.parent),
                 progress_bar=False,
                 log_output=False,
