@@ -522,6 +522,18 @@ def test_pages_exported_at_once_are_the_pages_exported_one_by_one(monkeypatch):
     assert len(made) <= 2 * 4 - 2  # the two made by the serial exports were lent again
 
 
+def test_the_warm_up_page_leaves_its_exporter_to_the_runs_first_page(monkeypatch):
+    """``workbook run`` exports a small page while it waits for its template process: the
+    run's first page then compiles nothing (no exporter made), and comes out as ever."""
+    nb = executed_notebook()
+    expected = notebook_to_html(nb)
+    monkeypatch.setattr(htmlexport, "_IDLE", {False: [], True: []})
+    htmlexport.warm_up()
+    made, make = [], htmlexport.exporter
+    monkeypatch.setattr(htmlexport, "exporter", lambda **kw: made.append(kw) or make(**kw))
+    assert notebook_to_html(nb) == expected and made == []
+
+
 def test_an_export_that_fails_leaves_the_next_page_whole():
     nb = executed_notebook()
     nb.cells.append(new_markdown_cell("![remote](https://example.com/chart.png)"))

@@ -181,6 +181,11 @@ def exporter(*, show_code: bool = False) -> HTMLExporter:
     )
 
 
+# a PNG of one pixel, for warm_up
+_PIXEL = (
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5Er"
+    "kJggg=="
+)
 # exporters not in use, by show_code: a new exporter compiles the lab template's Jinja files
 # again (some 0.07 s, twice what the export of a page then takes); at most one per concurrent
 # export is ever made
@@ -255,6 +260,23 @@ def notebook_to_html(
             f"({'; '.join(refs[:3])}); embed them or drop them from the notebook"
         )
     return page
+
+
+def warm_up(*, show_code: bool = False) -> None:
+    """Export a small page and drop it: a process's first page compiles the lab template's
+    Jinja files and builds what nbconvert's HTML parser, CSS selectors and Markdown renderer
+    keep (some 0.3 s). ``workbook run`` does it while it waits for its template process; its
+    pages are then exported with the exporter this leaves idle."""
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+    chart = new_code_cell("chart", execution_count=1, outputs=[
+        new_output("display_data", data={"image/png": _PIXEL, "text/plain": "<Figure>"}),
+        new_output("display_data", data={"text/html": "<table><tr><td>1</td></tr></table>"}),
+        new_output("stream", name="stdout", text="printed\n"),
+    ])  # fmt: skip
+    text = new_markdown_cell("# Warm-up\n\n<a id='claim'></a>*Text* &amp; a [link](#claim).")
+    language = {"language_info": {"name": "python", "pygments_lexer": "ipython3"}}
+    notebook_to_html(new_notebook(cells=[text, chart], metadata=language), show_code=show_code)
 
 
 def _heading(notebook: nbformat.NotebookNode) -> str | None:

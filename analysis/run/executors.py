@@ -32,6 +32,7 @@ class LocalExecutor:
         self.jobs = jobs
         self.where = ""  # the plan line says how many at a time
         self.template = Zygote(WARM_MODULES)
+        self._preparing = False  # the notebooks' execution being prepared (ready)
 
     def __enter__(self) -> LocalExecutor:
         self.template.start()  # it imports the stack while this process loads and checks
@@ -50,11 +51,14 @@ class LocalExecutor:
 
     def ready(self, article: ArticleRun) -> None:
         """The article's kernels will inherit its evaluation: do it now (once). Meanwhile this
-        process, which only waits for the template, imports what executing the notebooks needs
-        (papermill, nbconvert) in a thread of its own; nothing waits for that thread (Ctrl-C
+        process, which only waits for the template, prepares the notebooks' execution in a
+        thread of its own (:func:`_prepare_execution`); nothing waits for that thread (Ctrl-C
         stops the run at once, and an import that fails fails again, with its error, when the
         notebooks execute)."""
-        threading.Thread(target=_import_execution, name="import-execution", daemon=True).start()
+        if not self._preparing:
+            self._preparing = True
+            threading.Thread(target=_prepare_execution, args=(article.settings.show_code,),
+                             name="prepare-execution", daemon=True).start()  # fmt: skip
         article.evaluate()
 
     def execute(self, todo: Sequence[Job], *, show_code: bool, page: Mapping[str, Any],
@@ -82,6 +86,12 @@ def _prime(template, snapshot: Path, claims: Path, as_of, alpha: float) -> Evalu
     return Evaluation(records, seconds)
 
 
-def _import_execution() -> None:
+def _prepare_execution(show_code: bool) -> None:
+    """Import what executing the notebooks needs (papermill, nbconvert, jupyter_client) and
+    export a first, small page (:func:`~analysis.report.htmlexport.warm_up`): paid while the
+    template imports and evaluates, not by the run's first pages."""
     with suppress(Exception):
         import analysis.run.execute  # noqa: F401
+        from analysis.report.htmlexport import warm_up
+
+        warm_up(show_code=show_code)
