@@ -150,7 +150,10 @@ def evaluation_seconds(repeat: int) -> float | None:
     def once() -> float | None:
         done = subprocess.run([sys.executable, "-c", EVALUATE, str(DEMO), str(CLAIMS)], cwd=ROOT,
                               capture_output=True, text=True)  # fmt: skip
-        return float(done.stdout.strip()) if done.returncode == 0 else None
+        if done.returncode != 0:
+            print(f"the evaluation failed:\n{done.stderr[-2000:]}", file=sys.stderr)
+            return None
+        return float(done.stdout.strip())
 
     return median(once, repeat)
 

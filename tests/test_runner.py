@@ -501,24 +501,33 @@ def test_export_is_self_contained_with_code_hidden_by_default():
     assert "SECRET_CODE_MARKER" in shown and external_references(shown) == []
 
 
-def test_pages_exported_at_once_are_the_pages_exported_one_by_one(monkeypatch):
+def test_pages_exported_at_once_are_the_pages_exported_one_by_one(monkeypatch, tmp_path):
     """The runner exports pages from several threads, each on an exporter lent to it alone;
     after the first export of each kind, the exporters (and their compiled templates) are
-    reused, not made again."""
+    reused, not made again, and a page never shows anything of the one before."""
     made, make = [], htmlexport.exporter
 
     def counted(*, show_code: bool = False):
         made.append(show_code)
         return make(show_code=show_code)
 
-    nb = executed_notebook()  # one: its cells' ids are the pages' anchors
+    (tmp_path / "chart.png").write_bytes(base64.b64decode(PIXEL))
+    other = executed_notebook()  # another title, language and folder, a Markdown image
+    other.cells[0].source = "# Another page\n\n![a chart](chart.png)"
+    other.metadata["language_info"] = {"name": "r", "pygments_lexer": "r"}
+    nbformat.write(other, tmp_path / "other.ipynb")
+    sources = [executed_notebook(), tmp_path / "other.ipynb"]  # cells' ids: anchors, kept fixed
     monkeypatch.setattr(htmlexport, "_IDLE", {False: [], True: []})
-    serial = {code: notebook_to_html(nb, show_code=code) for code in (False, True)}
+    serial = {(n, code): notebook_to_html(sources[n], show_code=code)
+              for n in (0, 1) for code in (False, True)}  # fmt: skip
     monkeypatch.setattr(htmlexport, "exporter", counted)
+    kinds = [(n % 2, n % 3 == 0) for n in range(24)]
     with ThreadPoolExecutor(4) as pool:
-        pages = list(pool.map(lambda n: notebook_to_html(nb, show_code=n % 2 == 1), range(16)))
-    assert pages == [serial[n % 2 == 1] for n in range(16)]
-    assert "SECRET_CODE_MARKER" in pages[1] and "SECRET_CODE_MARKER" not in pages[0]
+        pages = list(pool.map(lambda k: notebook_to_html(sources[k[0]], show_code=k[1]), kinds))
+    assert pages == [serial[k] for k in kinds]
+    assert "Another page" in serial[1, False] and "Another page" not in serial[0, False]
+    assert serial[1, False].count(f"base64,{PIXEL}") == 2  # the Markdown image, embedded
+    assert "SECRET_CODE_MARKER" in serial[0, True] and "SECRET_CODE_MARKER" not in serial[0, False]
     assert len(made) <= 2 * 4 - 2  # the two made by the serial exports were lent again
 
 
@@ -534,13 +543,19 @@ def test_the_warm_up_page_leaves_its_exporter_to_the_runs_first_page(monkeypatch
     assert notebook_to_html(nb) == expected and made == []
 
 
-def test_an_export_that_fails_leaves_the_next_page_whole():
-    nb = executed_notebook()
-    nb.cells.append(new_markdown_cell("![remote](https://example.com/chart.png)"))
-    with pytest.raises(ExportError):
-        notebook_to_html(nb)
+def test_an_exporter_that_failed_is_not_lent_again(monkeypatch):
+    notebook_to_html(executed_notebook())  # an exporter idle now
+    broken = htmlexport._IDLE[False][-1]
+
+    def fails(*args, **kwargs):
+        raise RuntimeError("half-way through a page")
+
+    monkeypatch.setattr(broken, "from_notebook_node", fails)
+    with pytest.raises(RuntimeError, match="half-way"):
+        notebook_to_html(executed_notebook())
+    assert broken not in htmlexport._IDLE[False]
     page = notebook_to_html(executed_notebook())
-    assert "example.com" not in page and "printed output" in page
+    assert "printed output" in page and external_references(page) == []
 
 
 def test_markdown_images_next_to_the_notebook_are_embedded(tmp_path):

@@ -102,17 +102,17 @@ def test_a_failed_evaluation_is_said_and_the_template_still_forks_kernels(toy, t
 
 
 @pytest.mark.notebook
-def test_a_stack_that_does_not_import_after_the_evaluation_leaves_plain_kernels(toy, tmp_path):
+def test_a_stack_that_does_not_import_still_evaluates_then_leaves_plain_kernels(toy, tmp_path):
     """The template imports the notebooks' modules while it evaluates: one that does not import
-    (code being edited) ends the template there, as it would have at the start; the runner
-    then evaluates for itself and its notebooks get plain kernels."""
+    (code being edited) does not cost the evaluation, which is answered as ever; it ends the
+    template when a kernel is asked for, and the notebooks get plain kernels."""
     template = Zygote(("no_such_module_anywhere",))
     try:
-        with pytest.raises(KernelError, match="the template process failed"):
-            template.prime(str(toy["snapshot"]), str(toy["claims"]), None, 0.05)
-        assert template.broken
+        records, _ = template.prime(str(toy["snapshot"]), str(toy["claims"]), None, 0.05)
+        assert [r["verdict"] for r in records] == ["supported", "contradicted", "supported"]
         with KernelPool(tmp_path, size=1, total=1, zygote=template) as pool, pool.take() as km:
             assert run_code(km, "import no_such_module_anywhere").startswith("ModuleNotFound")
+        assert template.broken
     finally:
         template.close()
 
@@ -175,9 +175,10 @@ def test_claims_checked_in_forked_workers_give_the_very_same_results(demo_snapsh
     registry = load_claims(paths.DEFAULT_CLAIMS)
     serial = evaluate_all(registry, Snapshot(demo_snapshot.root), Context())
     workers_then = []  # meanwhile(): the template imports the notebooks' modules then
+    before = set(psutil.Process().children())  # others' (a resource tracker, say) left out
 
     def meanwhile():
-        workers_then.append(len(psutil.Process().children()))
+        workers_then.append(len(set(psutil.Process().children()) - before))
 
     forked = evaluate_all(registry, Snapshot(demo_snapshot.root), Context(), workers=2,
                           meanwhile=meanwhile)  # fmt: skip

@@ -105,14 +105,14 @@ def _evaluate_claims(
 ) -> list[tuple[ClaimResult, Finding | None]]:  # fmt: skip
     """:func:`_evaluate` for each claim, in order; in ``workers`` forked processes when more
     than one is asked for and ``fork`` exists (``meanwhile()`` is called here while they
-    work; else before the claims are evaluated). Anything that goes wrong there (an error a
-    claim's check does not turn into a verdict, such as a data file that does not parse; a
-    worker that dies) evaluates them all again here, where the error is raised as usual."""
+    work; not at all when the claims are evaluated here). Anything that goes wrong there (an
+    error a claim's check does not turn into a verdict, such as a data file that does not
+    parse; a worker that dies) evaluates them all again here, where the error is raised as
+    usual."""
     global _FORKED
     workers = min(workers, len(claims))
     serial = [] if workers > 1 and "fork" in multiprocessing.get_all_start_methods() else claims
     if serial:
-        meanwhile()
         return [_evaluate(claim, snapshot, ctx) for claim in serial]
     import_statistics()
     _FORKED = (claims, snapshot, ctx)
@@ -190,8 +190,8 @@ def evaluate_all(
     and the parsed files inherited, a claim at a time to whichever is free), for a command
     line or the run's template process; never in a process with threads of its own, such as
     a Jupyter kernel (a fork would copy their locks). The results are the same.
-    ``meanwhile()`` is called once, in this process, while the workers evaluate (the run's
-    template process imports the notebooks' modules then)."""
+    ``meanwhile()`` is called once, in this process, while forked workers evaluate (the run's
+    template process imports the notebooks' modules then); never when there are none."""
     ctx = replace(ctx or Context(), publication=registry.article.as_of)
     # every claim is evaluated so that the family never depends on `only`
     pairs = _evaluate_claims(list(registry.claims), snapshot, ctx, workers, meanwhile)

@@ -67,9 +67,9 @@ def prime(
     ``workers`` processes) and keep the evaluation for :func:`lookup`; return the results as
     JSON records (``ClaimResult.to_dict()``, in the claims file's order) and the seconds the
     evaluation took; when these inputs were evaluated before and their files are unchanged,
-    the kept records and seconds. ``meanwhile()`` is called while the forked workers evaluate
-    (:func:`~analysis.checks.evaluate.evaluate_all`; not when nothing is evaluated). Raises what
-    loading or evaluating raises."""
+    the kept records and seconds. ``meanwhile()`` is called while forked workers evaluate
+    (:func:`~analysis.checks.evaluate.evaluate_all`; not when the evaluation is serial, nor
+    when nothing is evaluated). Raises what loading or evaluating raises."""
     import time
 
     from analysis.checks import Context, evaluate_all

@@ -202,6 +202,9 @@ def _borrowed(show_code: bool) -> Iterator[HTMLExporter]:
         lent = idle.pop() if idle else None
     lent = lent or exporter(show_code=show_code)
     yield lent
+    kept = getattr(lent, "_nb_metadata", None)  # nbconvert keeps each page's metadata by name:
+    if isinstance(kept, dict):  # a long-lived process (a Dask worker) would pile them up
+        kept.clear()
     with _IDLE_LOCK:
         _IDLE[show_code].append(lent)
 

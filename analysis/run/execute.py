@@ -34,19 +34,21 @@ KERNEL_ARGS = ["--IPKernelApp.log_level=CRITICAL", "--HistoryManager.enabled=Fal
 
 
 class SavedAtEndEngine(NBClientEngine):
-    """papermill's nbclient engine, but the executed notebook is written when it ends, however
-    it ends (papermill's ``notebook_complete``; a notebook that failed or timed out is written
-    up to where it stopped, for its page), not also as each cell starts and ends: some 25
-    writes of the whole notebook, its charts and all, per notebook, that nobody reads (the
-    run's notebooks are staged, and shown only once the run is over)."""
+    """papermill's nbclient engine, but the executed notebook is written as it starts and as it
+    ends, not also as each cell starts and ends: some 25 writes of the whole notebook, its
+    charts and all, per notebook, that nobody reads (the run's notebooks are staged, and shown
+    only once the run is over). papermill writes the notebook it returns, or the one with a
+    failing cell; a timeout or a dead kernel raises past both, so the notebook is then written
+    by papermill's ``notebook_complete``, up to where it stopped, for its page."""
 
     @classmethod
     def execute_managed_notebook(cls, nb_man, kernel_name, **kwargs):
         path, nb_man.output_path = nb_man.output_path, None  # the cells' saves write nothing
         try:
             return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
-        finally:
+        except BaseException:
             nb_man.output_path = path  # for notebook_complete, which papermill calls next
+            raise
 
 
 ENGINE = "workbook"

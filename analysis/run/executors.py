@@ -35,7 +35,7 @@ class LocalExecutor:
         self._preparing = False  # the notebooks' execution being prepared (ready)
 
     def __enter__(self) -> LocalExecutor:
-        self.template.start()  # it imports the stack while this process loads and checks
+        self.template.start()  # it imports the evaluation's stack while this loads and checks
         return self
 
     def __exit__(self, *exc: object) -> None:

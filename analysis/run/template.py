@@ -13,8 +13,10 @@ standard input:
 
 It says ``ready`` once it has imported what the evaluation needs (:data:`EVALUATION_MODULES`
 and the statistics); the notebooks' own modules (the charts, IPython's kernel) it imports while
-its forked workers evaluate the claims, on the core the runner leaves idle then, or before its
-first kernel when it is not asked to evaluate.
+its forked workers evaluate the claims (alongside them: the runner mostly waits then), else
+after the evaluation, or before its first kernel when it is not asked to evaluate. A module that
+does not import ends the template at its next kernel, after it answered the evaluation: the
+runner then starts plain kernels, whose notebooks show the import's error.
 
 The answers go on a channel of their own (the process's original standard output), so that
 anything the evaluation prints goes to standard error and never into the protocol. The process
@@ -39,12 +41,12 @@ from typing import Any
 from analysis import paths
 from analysis.system import freeze_objects
 
-# what the claims' evaluation imports (the statistics' own modules are imported after them,
-# :func:`~analysis.checks.evaluate.import_statistics`)
+# what the claims' evaluation imports, before the template says ready (then the statistics'
+# own modules, :func:`~analysis.checks.evaluate.import_statistics`)
 EVALUATION_MODULES = ("analysis.checks.primed", "analysis.checks", "analysis.claims",
                       "analysis.snapshot")  # fmt: skip
 # what every theme notebook imports first (the Workbook, and the charts' matplotlib and
-# seaborn); the statistics' own modules are imported by the evaluation the template does first
+# seaborn), imported by the template while it evaluates the claims
 WARM_MODULES = ("analysis.report.notebook", "analysis.report.plots")
 # what an IPython kernel imports as it starts and runs its first cells (ipykernel's debugger,
 # which brings debugpy, IPython's magics, the inline backend), found by comparing a kernel's
@@ -75,7 +77,7 @@ class Zygote:
         self.primed: tuple | None = None  # the inputs of the last evaluation it did
 
     def start(self) -> None:
-        """Start the template process (it imports the modules in the background)."""
+        """Start the template process (it imports what the evaluation needs in the background)."""
         with self._lock:
             self._start()
 
@@ -175,16 +177,16 @@ def serve(modules: Sequence[str]) -> None:
     print("ready", file=channel, flush=True)
     for line in sys.stdin:
         request = json.loads(line)
-        # a module that does not import ends this process (_import_all raises): the runner
-        # then starts plain kernels, and the notebooks show the import's error
         if "prime" in request:
             answer = _prime(request["prime"], meanwhile=lambda: _import_quietly(modules))
-            _import_all(modules)  # at once: imported while the workers evaluated
+            _import_quietly(modules)  # at once when done while the workers evaluated
             gc.collect()  # what the evaluation left (frozen now, a cycle would stay for good)
             freeze_objects()  # the evaluation and the modules imported meanwhile too
         else:
-            _import_all(modules)  # at once but before a first kernel not asked to evaluate
-            freeze_objects()
+            # a module that does not import ends this process here (the evaluation answered
+            # before): the runner then starts plain kernels, whose notebooks show the error
+            _import_all(modules)
+            freeze_objects()  # what a first kernel not preceded by an evaluation imported
             pid = os.fork()
             if pid == 0:
                 channel.close()
@@ -205,8 +207,8 @@ def _import_all(modules: Sequence[str]) -> None:
 
 
 def _import_quietly(modules: Sequence[str]) -> None:
-    """:func:`_import_all` while the claims are evaluated: an import that fails is not the
-    evaluation's failure (it fails again, and ends the template, after the evaluation)."""
+    """:func:`_import_all` around the evaluation: an import that fails is not the evaluation's
+    failure (it fails again, and ends the template, when a kernel is asked for)."""
     with suppress(Exception):
         _import_all(modules)
 
