@@ -205,6 +205,29 @@ def test_objects_are_frozen_while_workers_fork_and_as_they_were_after():
 
 
 @pytest.mark.notebook
+def test_a_killed_kernel_is_gone_when_the_kill_returns(tmp_path):
+    """The end of every notebook: the kernel is killed, and the next notebook waits for that.
+    The kill returns once the process is gone (jupyter_client, finding it still there just
+    after the signal, would look again only 0.1 s later)."""
+    from jupyter_client.utils import run_sync
+
+    from analysis.system import process_alive
+
+    template = Zygote(WARM_MODULES)
+    try:
+        for _ in range(3):
+            with KernelPool(tmp_path, size=1, total=1, zygote=template) as pool:
+                km = pool.acquire()
+                pid = km.provisioner.pid
+                run_sync(km.provisioner.kill)()
+                gone = not process_alive(pid)
+                pool.release(km)
+                assert gone
+    finally:
+        template.close()
+
+
+@pytest.mark.notebook
 def test_a_kernel_ends_when_its_template_process_is_killed(tmp_path):
     """A runner or a Dask worker killed mid-notebook takes its template with it: the kernel
     forked from that template, nobody's now, ends too instead of running on."""

@@ -21,6 +21,7 @@ nothing until the first :meth:`~KernelPool.take`.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import subprocess
@@ -108,6 +109,17 @@ class ForkedProvisioner(LocalProvisioner):
         self.process, self.pid, self.pgid, self.cwd = ForkedProcess(pid), pid, pid, cwd
         return self.connection_info
 
+    async def kill(self, restart: bool = False) -> None:
+        """Kill the kernel and wait the few milliseconds it takes to go: ``jupyter_client``
+        would find it still there just after the signal and look again only 0.1 s later
+        (``_async_wait``), at the end of every notebook, before the next may start."""
+        await super().kill(restart=restart)
+        deadline = time.monotonic() + 2
+        while self.process is not None and self.process.poll() is None:
+            if time.monotonic() > deadline:
+                break  # jupyter_client waits on, and says so
+            await asyncio.sleep(0.005)
+
 
 class PoolStopped(Exception):
     """The run was stopped: no kernel for another notebook (not a :class:`KernelError`, after
@@ -122,8 +134,10 @@ async def _wait_for_ready(self, timeout: float | None = None) -> None:
     """``wait_for_ready`` without its fixed 0.2 s wait: ready once a ``kernel_info`` request
     has its reply on the shell channel and its ``idle`` status on IOPub (which shows IOPub
     connected, as jupyter_client checks, and flushed of this request's messages); asked again
-    when IOPub was not yet connected. jupyter_client waits until IOPub has been quiet for
-    0.2 s instead, twice per notebook (the pool's warm-up, then nbclient's)."""
+    when that status has not come 0.05 s after the reply (IOPub not yet connected as the
+    kernel sent it: waiting longer only delays the next request, whose status will arrive).
+    jupyter_client waits until IOPub has been quiet for 0.2 s instead, twice per notebook
+    (the pool's warm-up, then nbclient's)."""
     deadline = time.monotonic() + (timeout if timeout is not None else float("inf"))
     while True:
         msg_id, reply, idle = self.kernel_info(), None, False
@@ -134,7 +148,7 @@ async def _wait_for_ready(self, timeout: float | None = None) -> None:
                     reply = msg
         with suppress(Empty):
             while reply is not None and not idle:
-                msg = await ensure_async(self.iopub_channel.get_msg(timeout=0.2))
+                msg = await ensure_async(self.iopub_channel.get_msg(timeout=0.05))
                 idle = msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == (
                     "status"
                 ) and msg["content"].get("execution_state") == "idle"  # fmt: skip
