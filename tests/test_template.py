@@ -228,6 +228,36 @@ def test_a_killed_kernel_is_gone_when_the_kill_returns(tmp_path):
 
 
 @pytest.mark.notebook
+def test_a_notebooks_client_connects_again_at_once_to_a_kernel_still_starting(tmp_path):
+    """A client connects as its kernel starts, often before the kernel listens: its sockets
+    try again after 10 ms, not ZeroMQ's 100 ms, which each notebook's first request waited."""
+    import asyncio
+
+    import zmq
+
+    from analysis.run.kernels import RECONNECT_MS
+
+    def reconnect(kc) -> list[int]:
+        kc.start_channels()
+        try:
+            return [s.getsockopt(zmq.RECONNECT_IVL)
+                    for s in (kc.shell_channel.socket, kc.iopub_channel.socket)]  # fmt: skip
+        finally:
+            kc.stop_channels()
+
+    async def nbclients(km) -> list[int]:  # nbclient's client, in its event loop
+        return reconnect(km.client())
+
+    template = Zygote(WARM_MODULES)
+    try:
+        with KernelPool(tmp_path, size=1, total=1, zygote=template) as pool, pool.take() as km:
+            assert reconnect(km.blocking_client()) == [RECONNECT_MS] * 2  # the warm-up's
+            assert asyncio.run(nbclients(km)) == [RECONNECT_MS] * 2
+    finally:
+        template.close()
+
+
+@pytest.mark.notebook
 def test_a_kernel_ends_when_its_template_process_is_killed(tmp_path):
     """A runner or a Dask worker killed mid-notebook takes its template with it: the kernel
     forked from that template, nobody's now, ends too instead of running on."""

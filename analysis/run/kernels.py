@@ -36,10 +36,12 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from queue import Empty
 
+import zmq
+import zmq.asyncio
 from jupyter_client import AsyncKernelClient, AsyncKernelManager, BlockingKernelClient
 from jupyter_client.provisioning import LocalProvisioner
 from jupyter_core.utils import ensure_async, run_sync
-from traitlets import Type
+from traitlets import Type, default
 
 from analysis.run.template import WARM_MODULES, KernelError, Zygote
 
@@ -161,16 +163,35 @@ async def _wait_for_ready(self, timeout: float | None = None) -> None:
             raise RuntimeError(f"Kernel didn't respond in {timeout:.0f} seconds")
 
 
+RECONNECT_MS = 10  # how soon a client's socket connects again to a kernel not yet listening
+
+
+def _quick_reconnect(context: zmq.Context) -> zmq.Context:
+    """``context``, its sockets connecting again after :data:`RECONNECT_MS`: a client connects
+    as the kernel starts, often before the kernel has bound its ports, and ZeroMQ would try
+    again only 100 ms later (its default), the first notebooks waiting for that."""
+    context.setsockopt(zmq.RECONNECT_IVL, RECONNECT_MS)
+    return context
+
+
 class ReadyClient(AsyncKernelClient):
-    """nbclient's client (asynchronous) with :func:`_wait_for_ready`."""
+    """nbclient's client (asynchronous) with :func:`_wait_for_ready`, reconnecting quickly."""
 
     wait_for_ready = _wait_for_ready
 
+    @default("context")
+    def _context_default(self) -> zmq.asyncio.Context:
+        return _quick_reconnect(super()._context_default())
+
 
 class ReadyBlockingClient(BlockingKernelClient):
-    """The warm-up's client (blocking) with :func:`_wait_for_ready`."""
+    """The warm-up's client (blocking) with :func:`_wait_for_ready`, reconnecting quickly."""
 
     wait_for_ready = run_sync(_wait_for_ready)
+
+    @default("context")
+    def _context_default(self) -> zmq.Context:
+        return _quick_reconnect(super()._context_default())
 
 
 class WarmKernelManager(AsyncKernelManager):
