@@ -27,6 +27,7 @@ from analysis.run.model import Job, Status, ThemeRun, longest_first
 from analysis.run.output import fatal
 
 CELL_TIMEOUT = 1800  # seconds; a cell that runs longer is a bug, not a slow statistic
+KERNEL_NAME = "python3"  # this Python's ipykernel: the template forks it
 # kernel chatter would bury the progress bar; IPython's input history is for people typing: a
 # notebook run keeps none, so parallel kernels do not contend for one history.sqlite ("database
 # is locked", ipython/ipython#10753 and #12202) and none imports sqlite3 or opens it as it starts
@@ -114,7 +115,7 @@ def _execute(job: Job, show_code: bool, page: dict) -> tuple[str | None, float]:
                 str(job.notebook),
                 str(ipynb),
                 parameters=job.parameters,
-                kernel_name="python3",
+                kernel_name=KERNEL_NAME,
                 engine_name=ENGINE,
                 cwd=str(job.notebook.parent),
                 progress_bar=False,

@@ -87,11 +87,15 @@ def _prime(template, snapshot: Path, claims: Path, as_of, alpha: float) -> Evalu
 
 
 def _prepare_execution(show_code: bool) -> None:
-    """Import what executing the notebooks needs (papermill, nbconvert, jupyter_client) and
-    export a first, small page (:func:`~analysis.report.htmlexport.warm_up`): paid while the
-    template imports and evaluates, not by the run's first pages."""
+    """Import what executing the notebooks needs (papermill, nbconvert, jupyter_client), find
+    the kernel's spec (which imports IPython's paths here) and export a first, small page
+    (:func:`~analysis.report.htmlexport.warm_up`): paid while the template imports and
+    evaluates, not by the run's first kernels and pages."""
     with suppress(Exception):
-        import analysis.run.execute  # noqa: F401
-        from analysis.report.htmlexport import warm_up
+        from jupyter_client.kernelspec import KernelSpecManager
 
+        from analysis.report.htmlexport import warm_up
+        from analysis.run.execute import KERNEL_NAME
+
+        KernelSpecManager().get_kernel_spec(KERNEL_NAME)
         warm_up(show_code=show_code)
