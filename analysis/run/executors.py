@@ -92,10 +92,15 @@ def _prepare_execution(show_code: bool) -> None:
     (:func:`~analysis.report.htmlexport.warm_up`): paid while the template imports and
     evaluates, not by the run's first kernels and pages."""
     with suppress(Exception):
+        # first the very module the main thread imports to execute, which imports all the
+        # rest: a thread importing, say, jupyter_client.kernelspec first can deadlock with the
+        # main thread's import of jupyter_client.manager (each imports the other), and Python
+        # then raises _DeadlockError in one of them
+        from analysis.run.execute import KERNEL_NAME  # isort: skip
+
         from jupyter_client.kernelspec import KernelSpecManager
 
         from analysis.report.htmlexport import warm_up
-        from analysis.run.execute import KERNEL_NAME
 
         KernelSpecManager().get_kernel_spec(KERNEL_NAME)
         warm_up(show_code=show_code)
