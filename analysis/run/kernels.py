@@ -164,13 +164,15 @@ async def _wait_for_ready(self, timeout: float | None = None) -> None:
 
 
 RECONNECT_MS = 10  # how soon a client's socket connects again to a kernel not yet listening
+RECONNECT_MAX_MS = 1000  # doubling up to this, for a kernel gone for good (killed, died)
 
 
 def _quick_reconnect(context: zmq.Context) -> zmq.Context:
     """``context``, its sockets connecting again after :data:`RECONNECT_MS`: a client connects
     as the kernel starts, often before the kernel has bound its ports, and ZeroMQ would try
-    again only 100 ms later (its default), the first notebooks waiting for that."""
+    again only 100 ms later (its default), each notebook waiting for that."""
     context.setsockopt(zmq.RECONNECT_IVL, RECONNECT_MS)
+    context.setsockopt(zmq.RECONNECT_IVL_MAX, RECONNECT_MAX_MS)
     return context
 
 
