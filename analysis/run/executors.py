@@ -33,6 +33,7 @@ class LocalExecutor:
         self.where = ""  # the plan line says how many at a time
         self.template = Zygote(WARM_MODULES)
         self._preparing = False  # the notebooks' execution being prepared (ready)
+        self._prepared = threading.Event()  # and done, well or not
 
     def __enter__(self) -> LocalExecutor:
         self.template.start()  # it imports the evaluation's stack while this loads and checks
@@ -52,19 +53,24 @@ class LocalExecutor:
     def ready(self, article: ArticleRun) -> None:
         """The article's kernels will inherit its evaluation: do it now (once). Meanwhile this
         process, which only waits for the template, prepares the notebooks' execution in a
-        thread of its own (:func:`_prepare_execution`); nothing waits for that thread (Ctrl-C
-        stops the run at once, and an import that fails fails again, with its error, when the
-        notebooks execute)."""
+        thread of its own (:func:`_prepare_execution`), which :meth:`execute` waits for (an
+        import that fails there fails again, with its error, when the notebooks execute)."""
         if not self._preparing:
             self._preparing = True
-            threading.Thread(target=_prepare_execution, args=(article.settings.show_code,),
-                             name="prepare-execution", daemon=True).start()  # fmt: skip
+            threading.Thread(target=_prepare_execution, name="prepare-execution", daemon=True,
+                             args=(article.settings.show_code, self._prepared)).start()  # fmt: skip
         article.evaluate()
 
     def execute(self, todo: Sequence[Job], *, show_code: bool, page: Mapping[str, Any],
                 progress: bool) -> dict[str, ThemeRun]:  # fmt: skip
         if not todo:
             return {}
+        # the preparation's imports done (it is done long before, but for the smallest runs):
+        # two threads importing the same modules at once can deadlock where those modules
+        # import each other (jupyter_client's do), and Python then raises in one of them;
+        # waited for in short steps, so that Ctrl-C still stops the run at once
+        while self._preparing and not self._prepared.wait(0.1):
+            pass
         from analysis.run import execute  # papermill and nbconvert: only when a run executes
 
         return execute.run_jobs(todo, jobs=self.jobs, show_code=show_code, page=dict(page),
@@ -86,21 +92,20 @@ def _prime(template, snapshot: Path, claims: Path, as_of, alpha: float) -> Evalu
     return Evaluation(records, seconds)
 
 
-def _prepare_execution(show_code: bool) -> None:
+def _prepare_execution(show_code: bool, done: threading.Event) -> None:
     """Import what executing the notebooks needs (papermill, nbconvert, jupyter_client), find
     the kernel's spec (which imports IPython's paths here) and export a first, small page
     (:func:`~analysis.report.htmlexport.warm_up`): paid while the template imports and
-    evaluates, not by the run's first kernels and pages."""
-    with suppress(Exception):
-        # first the very module the main thread imports to execute, which imports all the
-        # rest: a thread importing, say, jupyter_client.kernelspec first can deadlock with the
-        # main thread's import of jupyter_client.manager (each imports the other), and Python
-        # then raises _DeadlockError in one of them
-        from analysis.run.execute import KERNEL_NAME  # isort: skip
+    evaluates, not by the run's first kernels and pages; ``done`` is set after, however it
+    went."""
+    try:
+        with suppress(Exception):  # a speed-up only
+            from jupyter_client.kernelspec import KernelSpecManager
 
-        from jupyter_client.kernelspec import KernelSpecManager
+            from analysis.report.htmlexport import warm_up
+            from analysis.run.execute import KERNEL_NAME
 
-        from analysis.report.htmlexport import warm_up
-
-        KernelSpecManager().get_kernel_spec(KERNEL_NAME)
-        warm_up(show_code=show_code)
+            KernelSpecManager().get_kernel_spec(KERNEL_NAME)
+            warm_up(show_code=show_code)
+    finally:
+        done.set()

@@ -163,8 +163,10 @@ async def _wait_for_ready(self, timeout: float | None = None) -> None:
             raise RuntimeError(f"Kernel didn't respond in {timeout:.0f} seconds")
 
 
-RECONNECT_MS = 10  # how soon a client's socket connects again to a kernel not yet listening
-RECONNECT_MAX_MS = 1000  # doubling up to this, for a kernel gone for good (killed, died)
+# how soon a client's socket connects again to a kernel not yet listening, every time (no
+# doubling: the kernel listens some 50 ms after its fork, and doubled waits would pass that by
+# up to as much again; the clients are closed before their kernel is killed)
+RECONNECT_MS = 10
 
 
 def _quick_reconnect(context: zmq.Context) -> zmq.Context:
@@ -172,7 +174,6 @@ def _quick_reconnect(context: zmq.Context) -> zmq.Context:
     as the kernel starts, often before the kernel has bound its ports, and ZeroMQ would try
     again only 100 ms later (its default), each notebook waiting for that."""
     context.setsockopt(zmq.RECONNECT_IVL, RECONNECT_MS)
-    context.setsockopt(zmq.RECONNECT_IVL_MAX, RECONNECT_MAX_MS)
     return context
 
 
