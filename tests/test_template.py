@@ -213,10 +213,11 @@ def test_a_killed_kernel_is_gone_when_the_kill_returns(tmp_path):
 
     from analysis.system import process_alive
 
-    template = Zygote(WARM_MODULES)
+    template, unforked = Zygote(WARM_MODULES), Zygote(WARM_MODULES)
+    unforked.broken = True  # kernels started as usual, a subprocess each (no fork)
     try:
-        for _ in range(3):
-            with KernelPool(tmp_path, size=1, total=1, zygote=template) as pool:
+        for zygote in (template, template, template, unforked):
+            with KernelPool(tmp_path, size=1, total=1, modules=(), zygote=zygote) as pool:
                 km = pool.acquire()
                 pid = km.provisioner.pid
                 run_sync(km.provisioner.kill)()
