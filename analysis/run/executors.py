@@ -32,8 +32,7 @@ class LocalExecutor:
         self.jobs = jobs
         self.where = ""  # the plan line says how many at a time
         self.template = Zygote(WARM_MODULES)
-        self._preparing = False  # the notebooks' execution being prepared (ready)
-        self._prepared = threading.Event()  # and done, well or not
+        self._preparing: threading.Thread | None = None  # the notebooks' execution (ready)
 
     def __enter__(self) -> LocalExecutor:
         self.template.start()  # it imports the evaluation's stack while this loads and checks
@@ -55,10 +54,10 @@ class LocalExecutor:
         process, which only waits for the template, prepares the notebooks' execution in a
         thread of its own (:func:`_prepare_execution`), which :meth:`execute` waits for (an
         import that fails there fails again, with its error, when the notebooks execute)."""
-        if not self._preparing:
-            self._preparing = True
-            threading.Thread(target=_prepare_execution, name="prepare-execution", daemon=True,
-                             args=(article.settings.show_code, self._prepared)).start()  # fmt: skip
+        if self._preparing is None:
+            self._preparing = threading.Thread(target=_prepare_execution, daemon=True,
+                                               args=(article.settings.show_code,))  # fmt: skip
+            self._preparing.start()
         article.evaluate()
 
     def execute(self, todo: Sequence[Job], *, show_code: bool, page: Mapping[str, Any],
@@ -69,8 +68,8 @@ class LocalExecutor:
         # two threads importing the same modules at once can deadlock where those modules
         # import each other (jupyter_client's do), and Python then raises in one of them;
         # waited for in short steps, so that Ctrl-C still stops the run at once
-        while self._preparing and not self._prepared.wait(0.1):
-            pass
+        while self._preparing is not None and self._preparing.is_alive():
+            self._preparing.join(0.1)
         from analysis.run import execute  # papermill and nbconvert: only when a run executes
 
         return execute.run_jobs(todo, jobs=self.jobs, show_code=show_code, page=dict(page),
@@ -92,20 +91,16 @@ def _prime(template, snapshot: Path, claims: Path, as_of, alpha: float) -> Evalu
     return Evaluation(records, seconds)
 
 
-def _prepare_execution(show_code: bool, done: threading.Event) -> None:
+def _prepare_execution(show_code: bool) -> None:
     """Import what executing the notebooks needs (papermill, nbconvert, jupyter_client), find
     the kernel's spec (which imports IPython's paths here) and export a first, small page
     (:func:`~analysis.report.htmlexport.warm_up`): paid while the template imports and
-    evaluates, not by the run's first kernels and pages; ``done`` is set after, however it
-    went."""
-    try:
-        with suppress(Exception):  # a speed-up only
-            from jupyter_client.kernelspec import KernelSpecManager
+    evaluates, not by the run's first kernels and pages."""
+    with suppress(Exception):  # a speed-up only
+        from jupyter_client.kernelspec import KernelSpecManager
 
-            from analysis.report.htmlexport import warm_up
-            from analysis.run.execute import KERNEL_NAME
+        from analysis.report.htmlexport import warm_up
+        from analysis.run.execute import KERNEL_NAME
 
-            KernelSpecManager().get_kernel_spec(KERNEL_NAME)
-            warm_up(show_code=show_code)
-    finally:
-        done.set()
+        KernelSpecManager().get_kernel_spec(KERNEL_NAME)
+        warm_up(show_code=show_code)
