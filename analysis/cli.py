@@ -17,11 +17,10 @@ from pathlib import Path
 import click
 
 from analysis import paths
-from analysis.cliargs import expand_sources
+from analysis.cliargs import FetchCommand, fetch_sources
 from analysis.errors import WorkbookError
 
 _DATE = click.DateTime(formats=["%Y-%m-%d"])
-SOURCE_NAMES = ("fred", "yahoo", "french")  # as analysis.snapshot.fetch.sources.SOURCES
 
 
 def _fail(exc: WorkbookError) -> None:
@@ -338,27 +337,25 @@ def run_cmd(snapshot_path, fresh, as_of, only, more_themes, extra, **options) ->
         sys.exit(1)
 
 
+# ---------------------------------------------------------------- warm
+@main.command("warm")
+@click.option("--idle", type=click.FloatRange(0, min_open=True), default=120, show_default=True,
+              help="Minutes without a run after which it ends.")  # fmt: skip
+def warm_cmd(idle: float) -> None:
+    """Keep the analysis stack imported for the runs to come (about 1 s off each run).
+
+    Runs of this very code, with the same Python, packages and environment, fork their template
+    from it instead of importing pandas, scipy, statsmodels and the charts' modules again; their
+    notebooks and pages are the same. When the code changes it imports it again. A run with
+    WORKBOOK_WARM=0 ignores it. Ctrl-C ends it.
+    """
+    from analysis.run.warm import become_server
+
+    become_server(idle)
+
+
 # ---------------------------------------------------------------- fetch
-class _FetchCommand(click.Command):
-    """Accepts space-separated ``--sources`` and turns usage errors into one line (exit 2)."""
-
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        try:
-            return super().parse_args(ctx, expand_sources(list(args)))
-        except click.UsageError as exc:
-            raise WorkbookError(exc.format_message()) from exc
-
-
-def _sources(values: tuple[str, ...]) -> list[str]:
-    names = [v.strip().lower() for value in values for v in value.split(",") if v.strip()]
-    if unknown := [n for n in names if n not in SOURCE_NAMES]:
-        raise WorkbookError(
-            f"--sources {unknown[0]!r} is not a source, expected any of {', '.join(SOURCE_NAMES)}"
-        )
-    return list(dict.fromkeys(names)) or list(SOURCE_NAMES)
-
-
-@main.command("fetch", cls=_FetchCommand)
+@main.command("fetch", cls=FetchCommand)
 @click.option(
     "--sources",
     "sources",
@@ -421,7 +418,7 @@ def fetch_cmd(sources, start, end, out, claims_path, dry_run, strict) -> None:
     from analysis.snapshot.fetch import run as fetch
 
     start_day, end_day = start.date(), (end.date() if end else datetime.now(UTC).date())
-    plan, policy, out = fetch.prepare(claims_path, _sources(sources), start_day, end_day, out)
+    plan, policy, out = fetch.prepare(claims_path, fetch_sources(sources), start_day, end_day, out)
     if dry_run:
         for line in fetch.describe_plan(plan, claims_path, start_day, end_day, out):
             click.echo(line)

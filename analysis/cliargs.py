@@ -8,6 +8,30 @@ from pathlib import Path
 
 import click
 
+from analysis.errors import WorkbookError
+
+SOURCE_NAMES = ("fred", "yahoo", "french")  # as analysis.snapshot.fetch.sources.SOURCES
+
+
+class FetchCommand(click.Command):
+    """Accepts space-separated ``--sources`` and turns usage errors into one line (exit 2)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, expand_sources(list(args)))
+        except click.UsageError as exc:
+            raise WorkbookError(exc.format_message()) from exc
+
+
+def fetch_sources(values: tuple[str, ...]) -> list[str]:
+    """``--sources`` as a list of known source names, in order, each once (all when none)."""
+    names = [v.strip().lower() for value in values for v in value.split(",") if v.strip()]
+    if unknown := [n for n in names if n not in SOURCE_NAMES]:
+        raise WorkbookError(
+            f"--sources {unknown[0]!r} is not a source, expected any of {', '.join(SOURCE_NAMES)}"
+        )
+    return list(dict.fromkeys(names)) or list(SOURCE_NAMES)
+
 
 def expand_sources(args: list[str]) -> list[str]:
     """Let ``--sources fred yahoo`` (space-separated, as in DESIGN.md) mean ``--sources fred

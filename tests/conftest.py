@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+
+# a `workbook warm` the developer left running must not serve the tests' runs (a test that
+# counts processes or breaks the template expects its own); tests/test_warm.py starts its own
+os.environ["WORKBOOK_WARM"] = "0"
 
 PROJECT = Path(__file__).resolve().parent.parent
 REAL = PROJECT.parent / "shared" / "data" / "real"

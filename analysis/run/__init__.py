@@ -90,6 +90,8 @@ def run_all(
     if not force and (kept := kept_report(out, key, Path(snapshot), progress)):
         return replace(kept, warnings=tuple(warnings))
     with open_executor(executor, scheduler, settings.jobs) as ex:
+        if (force or not reuse.has_evaluation(out)) and not isinstance(settings.as_of, str):
+            ex.anticipate(Path(snapshot), claims, settings.as_of, settings.alpha)
         snap = load_snapshot(snapshot)
         article = ArticleRun.plan(snap, claims, out, key, settings, ex.evaluator(snap.root))
         return execute_articles([article], snap, ex, settings)[0]

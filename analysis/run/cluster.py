@@ -95,6 +95,9 @@ class DaskExecutor:
 
         return make
 
+    def anticipate(self, snapshot: Path, claims: Path, as_of: date | None, alpha: float) -> None:
+        """Nothing to do here: the evaluator submits the evaluation as soon as it is made."""
+
     def ready(self, article: ArticleRun) -> None:
         """Nothing to do here: each worker's template evaluates the article when it needs to."""
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import suppress
 from datetime import date
-from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -33,21 +33,35 @@ class LocalExecutor:
         self.where = ""  # the plan line says how many at a time
         self.template = Zygote(WARM_MODULES)
         self._preparing: threading.Thread | None = None  # the notebooks' execution (ready)
+        self._evaluations: dict[tuple, Future] = {}  # by their inputs
+        self._asking = ThreadPoolExecutor(max_workers=1, thread_name_prefix="evaluation")
 
     def __enter__(self) -> LocalExecutor:
         self.template.start()  # it imports the evaluation's stack while this loads and checks
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.template.close()
+        self.template.close()  # an evaluation still asked for ends with it
+        self._asking.shutdown(cancel_futures=True)
+
+    def anticipate(self, snapshot: Path, claims: Path, as_of: date | None, alpha: float) -> None:
+        """These claims will be evaluated (``--force``, or no earlier evaluation to reuse): ask
+        the template now, while this process loads and checks everything else."""
+        self._evaluation(snapshot, claims.absolute(), as_of, alpha)
 
     def evaluator(self, snapshot: Path):
         """For :meth:`ArticleRun.plan`: the claims evaluated in the template (at most once)."""
 
         def make(claims: Path, as_of: date | None, alpha: float):
-            return cache(partial(_prime, self.template, snapshot, claims, as_of, alpha))
+            return lambda: self._evaluation(snapshot, claims, as_of, alpha).result()
 
         return make
+
+    def _evaluation(self, *inputs: Any) -> Future:
+        """The template's evaluation of ``inputs`` (:func:`_prime`), asked for once."""
+        if inputs not in self._evaluations:
+            self._evaluations[inputs] = self._asking.submit(_prime, self.template, *inputs)
+        return self._evaluations[inputs]
 
     def ready(self, article: ArticleRun) -> None:
         """The article's kernels will inherit its evaluation: do it now (once). Meanwhile this

@@ -9,6 +9,7 @@ single notebook runs.
 from __future__ import annotations
 
 import ast
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -98,24 +99,11 @@ def read_parameters(notebook: str | Path) -> dict[str, Parameter]:
         When the notebook cannot be read, has no code cell tagged ``parameters``, or the cell
         is not valid Python.
     """
-    try:
-        import nbformat  # its JSON-schema validator is slow to import: only when reading
-
-        nb = nbformat.read(notebook, as_version=4)
-    except Exception as exc:
-        raise ParameterError(notebook, f"not a readable notebook ({exc})") from exc
-    cell = next(
-        (
-            c
-            for c in nb.cells
-            if c.cell_type == "code" and "parameters" in c.get("metadata", {}).get("tags", [])
-        ),
-        None,
-    )
-    if cell is None:
+    source = next((_source(c) for c in _cells(notebook) if _is_parameters(c)), None)
+    if source is None:
         raise ParameterError(notebook, "no code cell tagged 'parameters', expected the first one")
     try:
-        tree = ast.parse(cell.source)
+        tree = ast.parse(source)
     except SyntaxError as exc:
         raise ParameterError(notebook, f"parameters cell line {exc.lineno}: {exc.msg}") from exc
     declared: dict[str, Parameter] = {}
@@ -136,6 +124,32 @@ def read_parameters(notebook: str | Path) -> dict[str, Parameter]:
             default = None
         declared[name] = Parameter(name, annotation, default)
     return declared
+
+
+def _cells(notebook: str | Path) -> list:
+    """The notebook's cells: its JSON as it is for a version-4 notebook, which the run's own
+    notebooks are (papermill validates each as it runs it; nbformat's validator is slow to
+    import), else read and converted by nbformat."""
+    try:
+        nb = json.loads(Path(notebook).read_text(encoding="utf-8"))
+        if isinstance(nb, dict) and nb.get("nbformat") == 4 and isinstance(nb.get("cells"), list):
+            return [cell for cell in nb["cells"] if isinstance(cell, dict)]
+        import nbformat
+
+        return nbformat.read(notebook, as_version=4).cells
+    except Exception as exc:
+        raise ParameterError(notebook, f"not a readable notebook ({exc})") from exc
+
+
+def _is_parameters(cell: Mapping[str, Any]) -> bool:
+    metadata = cell.get("metadata")
+    tags = metadata.get("tags") if isinstance(metadata, dict) else None
+    return cell.get("cell_type") == "code" and isinstance(tags, list) and "parameters" in tags
+
+
+def _source(cell: Mapping[str, Any]) -> str:
+    source = cell.get("source", "")
+    return "".join(source) if isinstance(source, list) else str(source)
 
 
 def validate_parameters(notebook: str | Path, values: Mapping[str, Any]) -> None:

@@ -184,6 +184,12 @@ def evaluation_key(snapshot, registry, claims: Path, as_of: Any, alpha: float) -
     )
 
 
+def has_evaluation(out: Path) -> bool:
+    """Whether the last good run into ``out`` recorded an evaluation, which a run with the same
+    inputs reuses (:func:`previous_results`)."""
+    return bool(_last_run(out).get("evaluation"))
+
+
 def previous_results(out: Path, key: str, themes: Sequence[str]) -> dict[str, list] | None:
     """The results the last good run recorded for ``themes``, when its evaluation had the same
     inputs (:func:`evaluation_key`): the claims need no evaluating again. Else None."""

@@ -30,6 +30,7 @@ import gc
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -61,6 +62,9 @@ KERNEL_MODULES = (
 )  # fmt: skip
 
 
+STOPS = {signal.SIGINT, signal.SIGTERM}  # what ends ``workbook warm``
+
+
 class KernelError(RuntimeError):
     """A kernel could not be started or warmed."""
 
@@ -83,6 +87,12 @@ class Zygote:
 
     def _start(self) -> None:
         if self._process is None and not self.broken:
+            from analysis.run import warm
+
+            connection = warm.connect(self.modules)
+            if connection is not None:  # ``workbook warm`` forks one, its imports done
+                self._process = _Forked(connection)
+                return
             self._process = subprocess.Popen(
                 [sys.executable, "-m", "analysis.run.template", json.dumps(self.modules)],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
@@ -96,8 +106,11 @@ class Zygote:
         try:
             self._start()
             if not self._ready:
-                if self._process.stdout.readline().strip() != "ready":
+                said = self._process.stdout.readline().split()
+                if said[:1] != ["ready"]:
                     raise KernelError("the template process did not start")
+                if len(said) == 2:  # a template forked by ``workbook warm``: its pid
+                    self._process.pid = int(said[1])
                 self._ready = True
             self._process.stdin.write(json.dumps(request) + "\n")
             self._process.stdin.flush()
@@ -149,6 +162,25 @@ class Zygote:
                 process.stdout.close()
 
 
+class _Forked:
+    """A template forked by ``workbook warm`` for this run, used as the :class:`~subprocess.
+    Popen` of a template started here is (its requests and answers over the connection)."""
+
+    def __init__(self, connection: socket.socket) -> None:
+        self.connection = connection
+        self.stdin = connection.makefile("w")
+        self.stdout = connection.makefile("r")
+        self.pid: int | None = None  # said with ``ready``
+
+    def kill(self) -> None:
+        """End the connection: the template ends at the end of its requests."""
+        with suppress(OSError):
+            self.connection.shutdown(socket.SHUT_RDWR)
+
+    def wait(self) -> None:
+        self.connection.close()
+
+
 # ---------------------------------------------------------------- the template process
 
 
@@ -156,10 +188,20 @@ def serve(modules: Sequence[str]) -> None:
     """The template process: import what the evaluation needs, say ``ready``, then answer each
     request line (module docstring), with ``modules`` and ipykernel imported before the first
     kernel; end at EOF."""
-    import importlib
-
     channel = os.fdopen(os.dup(1), "w")  # the answers; stdout now goes where stderr goes
     os.dup2(2, 1)
+    _import_evaluation()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the runner's; EOF ends this
+    first = sys.path[0] if sys.path else None
+    freeze_objects()  # what every kernel inherits: out of the collections in the kernels
+    print("ready", file=channel, flush=True)
+    _answer(sys.stdin, channel, modules, first)
+
+
+def _import_evaluation() -> None:
+    """Import what the claims' evaluation needs; children are reaped as they end."""
+    import importlib
+
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     # debugpy (ipykernel's debugger, among KERNEL_MODULES) warns on standard error, as it is
     # imported, that Python's frozen modules may hide breakpoints: in a kernel that output went
@@ -170,12 +212,14 @@ def serve(modules: Sequence[str]) -> None:
     for name in EVALUATION_MODULES:
         importlib.import_module(name)
     import_statistics()
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped as they end
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the runner's; EOF ends this
-    first = sys.path[0] if sys.path else None
-    freeze_objects()  # what every kernel inherits: out of the collections in the kernels
-    print("ready", file=channel, flush=True)
-    for line in sys.stdin:
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+
+
+def _answer(requests, channel, modules: Sequence[str], first: str | None,
+            own: Sequence[Any] = ()) -> None:  # fmt: skip
+    """Answer each request line of ``requests`` on ``channel`` until their end; a forked
+    kernel closes ``own`` (the template's connection) before it becomes a kernel."""
+    for line in requests:
         request = json.loads(line)
         if "prime" in request:
             answer = _prime(request["prime"], meanwhile=lambda: _import_quietly(modules))
@@ -189,10 +233,97 @@ def serve(modules: Sequence[str]) -> None:
             freeze_objects()  # what a first kernel not preceded by an evaluation imported
             pid = os.fork()
             if pid == 0:
-                channel.close()
+                for item in (channel, *own):
+                    item.close()
                 _kernel_child(request, first)
             answer = {"pid": pid}
         print(json.dumps(answer), file=channel, flush=True)
+
+
+def serve_warm(modules: Sequence[str], idle_minutes: float) -> None:
+    """``workbook warm`` (:mod:`analysis.run.warm`): import the evaluation's and the notebooks'
+    modules once, then fork a template for each run that connects, until Ctrl-C, SIGTERM or
+    ``idle_minutes`` without a run; when this code changes, import it all again."""
+    from analysis.run import warm
+
+    environ = dict(os.environ)  # as a run's template starts: it sets a few variables itself
+    key = warm.fingerprint(modules, environ)  # before the imports: an edit meanwhile is seen
+    listener, path = warm.listen(key)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    try:
+        _import_evaluation()
+        _import_all(modules)
+        first = sys.path[0] if sys.path else None
+        freeze_objects()
+        print(f"warm: runs of this code start from here ({path}); Ctrl-C ends it", flush=True)
+        if _accept(listener, (key, environ), modules, idle_minutes * 60, first):
+            path.unlink()
+            listener.close()
+            os.environ.clear()
+            os.environ.update(environ)
+            os.execv(sys.executable, [sys.executable, *sys.orig_argv[1:]])
+        print(f"warm: no run for {idle_minutes:g} minutes, ended", flush=True)
+    except KeyboardInterrupt:
+        print("warm: ended", flush=True)
+    finally:
+        with suppress(OSError):
+            path.unlink()
+        listener.close()
+
+
+def _accept(listener, stamp: tuple[str, dict], modules: Sequence[str], idle: float,
+            first: str | None) -> bool:  # fmt: skip
+    """Fork a template for each connection; True when this code changed (import it again),
+    False after ``idle`` seconds without a connection."""
+    from analysis.run import warm
+
+    listener.settimeout(2.0)
+    last = time.monotonic()
+    while time.monotonic() - last < idle:
+        try:
+            connection, _ = listener.accept()
+        except TimeoutError:
+            if warm.fingerprint(modules, stamp[1]) != stamp[0]:
+                print("warm: the code changed: importing it again", flush=True)
+                return True
+            continue
+        last = time.monotonic()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        # Ctrl-C and SIGTERM wait while it forks: Python ignores an exception raised in the
+        # handlers it runs around a fork (logging's), and this server would not end
+        signal.pthread_sigmask(signal.SIG_BLOCK, STOPS)
+        pid = os.fork()
+        if pid == 0:
+            listener.close()
+            _serve_connection(connection, modules, first)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOPS)
+        connection.close()
+        print(f"warm: forked a run's template (pid {pid})", flush=True)
+    return False
+
+
+def _serve_connection(connection, modules: Sequence[str], first: str | None) -> None:
+    """In the template forked for one run: its standard error is the run's (passed over the
+    connection), its requests and answers go over the connection; it ends at their end."""
+    code = 1
+    try:
+        os.setsid()  # not the server's terminal's: Ctrl-C there leaves the runs going on
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOPS)
+        connection.settimeout(None)
+        _, fds, _, _ = socket.recv_fds(connection, 16, 1)
+        if fds:
+            os.dup2(fds[0], 2)
+            os.dup2(2, 1)
+            os.close(fds[0])
+        requests, channel = connection.makefile("r"), connection.makefile("w")
+        print(f"ready {os.getpid()}", file=channel, flush=True)
+        _answer(requests, channel, modules, first, own=(requests, connection))
+        code = 0
+    finally:
+        os._exit(code)
 
 
 def _import_all(modules: Sequence[str]) -> None:
@@ -267,4 +398,13 @@ def _kernel_child(request: dict, first: str | None) -> None:
 
 
 if __name__ == "__main__":
-    serve(json.loads(sys.argv[1]) if len(sys.argv) > 1 else WARM_MODULES)
+    if sys.argv[1:2] == ["--warm"]:  # workbook warm
+        from analysis.errors import WorkbookError
+
+        try:
+            serve_warm(WARM_MODULES, float(sys.argv[2]))
+        except WorkbookError as exc:
+            print(f"workbook: {exc}", file=sys.stderr)
+            sys.exit(exc.exit_code)
+    else:
+        serve(json.loads(sys.argv[1]) if len(sys.argv) > 1 else WARM_MODULES)
