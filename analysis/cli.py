@@ -342,13 +342,12 @@ def run_cmd(snapshot_path, fresh, as_of, only, more_themes, extra, **options) ->
 @click.option("--idle", type=click.FloatRange(0, min_open=True), default=120, show_default=True,
               help="Minutes without a run after which it ends.")  # fmt: skip
 def warm_cmd(idle: float) -> None:
-    """Keep the analysis stack imported for the runs to come (about 1 s off each run).
+    """Keep the analysis stack imported for the runs and checks to come (1 s off each).
 
-    Runs of this very code, with the same Python, packages and environment, fork their template
-    from it instead of importing pandas, scipy, statsmodels and the charts' modules again; their
-    notebooks and pages are the same. When the code changes it imports it again. A run with
-    WORKBOOK_WARM=0 ignores it. Ctrl-C ends it.
-    """
+    `workbook run` and `check` of this very code, Python, packages and environment are forked
+    from it, with their templates, instead of importing pandas, scipy, statsmodels, the charts,
+    papermill and nbconvert again; what they write is the same. It imports changed code again.
+    WORKBOOK_WARM=0 makes a command ignore it."""
     from analysis.run.warm import become_server
 
     become_server(idle)
@@ -437,10 +436,14 @@ def fetch_cmd(sources, start, end, out, claims_path, dry_run, strict) -> None:
 
 
 def entry() -> None:
-    """``workbook`` and ``python -m analysis``: :func:`main`, then, whatever its exit status,
+    """``workbook`` and ``python -m analysis``: :func:`main` (run by ``workbook warm`` when one
+    serves this code: :func:`~analysis.run.warm.delegate`), then, whatever its exit status,
     :func:`~analysis.system.freeze_objects` (the exit's last collection skips its objects)."""
+    from analysis.run.warm import delegate
     from analysis.system import freeze_objects
 
+    if (status := delegate(sys.argv)) is not None:
+        sys.exit(status)
     try:
         main(prog_name="workbook")
     finally:

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import json
 import os
-import select
+import queue
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -20,16 +22,27 @@ import pytest
 from analysis import paths
 from analysis.run import warm
 from analysis.run.template import WARM_MODULES, Zygote, _Forked
-from tests.test_runner import CLAIMS, FIXTURES, toy  # noqa: F401 (fixtures)
+from tests.test_runner import CLAIMS, FIXTURES, pausing_notebooks, toy  # noqa: F401 (fixtures)
 
 READY = "warm: runs of this code start from here"
 WORKBOOK = str(Path(sys.executable).parent / "workbook")
 
 
 def read_line(process: subprocess.Popen, seconds: float = 60) -> str:
-    """The server's next line on standard output ('' when none came in time)."""
-    ready, _, _ = select.select([process.stdout], [], [], seconds)
-    return process.stdout.readline() if ready else ""
+    """The server's next line on standard output ('' when none came in time), read by a thread
+    of its own (a buffered reader may hold lines that select() would not see)."""
+    if not hasattr(process, "lines"):
+        process.lines = queue.Queue()
+
+        def pump() -> None:
+            for line in process.stdout:
+                process.lines.put(line)
+
+        threading.Thread(target=pump, daemon=True).start()
+    try:
+        return process.lines.get(timeout=seconds)
+    except queue.Empty:
+        return ""
 
 
 @pytest.fixture
@@ -45,7 +58,7 @@ def runtime(monkeypatch) -> Path:
 
 def start_server(cwd: Path = paths.PACKAGE.parent, idle: str = "5") -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if k != warm.DISABLE}
-    return subprocess.Popen([sys.executable, "-m", "analysis.run.template", "--warm", idle],
+    return subprocess.Popen([sys.executable, "-m", "analysis.run.warm", idle],
                             cwd=cwd, env=env, stdout=subprocess.PIPE, text=True)  # fmt: skip
 
 
@@ -68,7 +81,7 @@ def test_a_runs_template_is_forked_from_the_server_with_its_imports_done(server,
         assert isinstance(template._process, _Forked)
         forked = psutil.Process(template._process.pid)
         assert forked.ppid() == server.pid
-        assert "warm: forked a run's template" in read_line(server, 5)
+        assert forked.pid == int(read_line(server, 5).removeprefix("warm: forked process "))
         # the server had imported the statistics' stack: the template never imported it itself
         assert any("scipy/stats" in m.path for m in forked.memory_maps())
         # what the template prints goes where this process's standard error goes
@@ -117,7 +130,7 @@ def test_a_run_with_the_server_gives_the_same_report(server, toy, runtime):
 
     env = dict(os.environ)
     warm_report = run(toy["tmp"] / "warm", env)
-    assert "warm: forked a run's template" in read_line(server, 5)
+    assert [forked(server) for _ in range(2)]  # the command, then its template
     cold_report = run(toy["tmp"] / "cold", {**env, warm.DISABLE: "0"})
     assert warm_report["claims"] == cold_report["claims"]
 
@@ -176,16 +189,23 @@ def test_a_folder_others_may_open_is_refused_by_the_server_and_the_runs(runtime)
 
 
 def test_runs_go_on_when_the_server_ends(server, toy):
-    template = Zygote(WARM_MODULES)
+    template, unserved = Zygote(WARM_MODULES), Zygote(WARM_MODULES)
     try:
         template.start()
+        forked(server)
         server.send_signal(signal.SIGINT)
         assert server.wait(30) == 0
         assert warm.connect(WARM_MODULES) is None  # its socket went with it
         records, _ = template.prime(str(toy["snapshot"]), str(toy["claims"]), None, 0.05)
         assert isinstance(template._process, _Forked) and len(records) == 3
+        # a template asked for as the server ends (its connection never accepted) is started
+        # the usual way
+        unserved._process = _Forked(socket.socketpair()[0])
+        assert unserved.prime(str(toy["snapshot"]), str(toy["claims"]), None, 0.05)[0] == records
+        assert isinstance(unserved._process, subprocess.Popen)
     finally:
         template.close()
+        unserved.close()
 
 
 def test_the_server_imports_again_when_its_code_changes(runtime, tmp_path):
@@ -222,3 +242,88 @@ def test_the_server_ends_after_its_idle_minutes(runtime):
     finally:
         process.kill()
         process.wait()
+
+
+# ---------------------------------------------------------------- commands run by the server
+
+
+def command(args: list[str], *, cold: bool = False, **kw) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k != warm.DISABLE}
+    if cold:
+        env[warm.DISABLE] = "0"
+    return subprocess.run([WORKBOOK, *args], env=env, capture_output=True, text=True,
+                          timeout=300, **kw)  # fmt: skip
+
+
+def forked(server: subprocess.Popen) -> int:
+    line = read_line(server, 10)
+    assert line.startswith("warm: forked process "), line
+    return int(line.split()[-1])
+
+
+def test_a_command_run_by_the_server_says_writes_and_exits_the_same(server, toy, tmp_path):
+    """``workbook check`` run by the server: in the client's folder (a relative --json), with
+    its umask, the same output, file and exit status; a command refused exits 2 the same."""
+    args = ["check", "--snapshot", str(toy["snapshot"]), "--claims", str(toy["claims"]),
+            "--json", "out/results.json"]  # fmt: skip
+    for name in ("warm", "cold"):
+        (tmp_path / name).mkdir()
+    private = {"preexec_fn": lambda: os.umask(0o077)}
+    by_server = command(args, cwd=tmp_path / "warm", **private)
+    assert forked(server) != 0
+    here = command(args, cold=True, cwd=tmp_path / "cold", **private)
+    assert (by_server.returncode, by_server.stdout, by_server.stderr) == (
+        here.returncode, here.stdout, here.stderr)  # fmt: skip
+    assert by_server.returncode == 0 and "toy_close_wrong" in by_server.stdout
+    written = tmp_path / "warm" / "out" / "results.json"
+    documents = [
+        json.loads(p.read_text())
+        for p in (written, tmp_path / "cold" / written.parent.name / written.name)
+    ]
+    for doc in documents:
+        assert doc.pop("generated_at")
+    assert documents[0] == documents[1]
+    assert written.stat().st_mode & 0o777 == 0o600
+    refused = command(["check", "--snapshot", str(tmp_path / "none")])
+    assert forked(server)
+    assert refused.returncode == 2
+    assert refused.stderr == command(["check", "--snapshot", str(tmp_path / "none")],
+                                     cold=True).stderr  # fmt: skip
+    assert "--help" in command(["check", "--help"]).stdout  # run here: nothing to gain
+    assert read_line(server, 1) == ""
+
+
+@pytest.mark.slow
+@pytest.mark.notebook
+@pytest.mark.parametrize("stop", ["ctrl-c", "client killed"])
+def test_a_command_run_by_the_server_ends_with_its_client(server, toy, stop):
+    """Ctrl-C reaches the run the server forked (it ends as it would here: "Aborted!", no
+    report); a client killed outright ends it too. Its kernels and template go with it."""
+    notebooks = pausing_notebooks(toy["tmp"] / "notebooks", 60)
+    out = toy["tmp"] / "report"
+    env = {k: v for k, v in os.environ.items() if k != warm.DISABLE}
+    client = subprocess.Popen(
+        [WORKBOOK, "run", "--snapshot", str(toy["snapshot"]), "--claims", str(toy["claims"]),
+         "--notebooks", str(notebooks), "--out", str(out), "--notes", str(toy["tmp"]),
+         "--jobs", "1"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    lines = []
+    try:
+        for line in client.stdout:
+            lines.append(line.strip())
+            if line.startswith("[start]"):
+                break
+        time.sleep(2)  # into the notebook's pause
+        started = psutil.Process(server.pid).children(recursive=True)
+        assert len(started) >= 3  # the command, its template and a kernel
+        stopped = time.monotonic()
+        client.send_signal(signal.SIGINT) if stop == "ctrl-c" else client.kill()
+        lines += client.communicate(timeout=30)[0].splitlines()
+        gone, alive = psutil.wait_procs(started, timeout=15)
+    finally:
+        client.kill()
+    assert not alive and time.monotonic() - stopped < 20
+    if stop == "ctrl-c":
+        assert client.returncode == 1 and "Aborted!" in lines
+    assert not out.exists() and not [p for p in toy["tmp"].iterdir() if ".report" in p.name]

@@ -62,9 +62,6 @@ KERNEL_MODULES = (
 )  # fmt: skip
 
 
-STOPS = {signal.SIGINT, signal.SIGTERM}  # what ends ``workbook warm``
-
-
 class KernelError(RuntimeError):
     """A kernel could not be started or warmed."""
 
@@ -93,11 +90,14 @@ class Zygote:
             if connection is not None:  # ``workbook warm`` forks one, its imports done
                 self._process = _Forked(connection)
                 return
-            self._process = subprocess.Popen(
-                [sys.executable, "-m", "analysis.run.template", json.dumps(self.modules)],
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-                cwd=paths.PACKAGE.parent,  # this very package, whatever the caller's folder
-            )  # fmt: skip
+            self._process = self._popen()
+
+    def _popen(self) -> subprocess.Popen:
+        return subprocess.Popen(
+            [sys.executable, "-m", "analysis.run.template", json.dumps(self.modules)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+            cwd=paths.PACKAGE.parent,  # this very package, whatever the caller's folder
+        )  # fmt: skip
 
     def _ask(self, request: dict[str, Any]) -> dict[str, Any]:
         """Send one request and read its answer (locked); a broken channel breaks the template."""
@@ -107,6 +107,10 @@ class Zygote:
             self._start()
             if not self._ready:
                 said = self._process.stdout.readline().split()
+                if not said and isinstance(self._process, _Forked):  # the server ended first
+                    self._process.wait()
+                    self._process = self._popen()
+                    said = self._process.stdout.readline().split()
                 if said[:1] != ["ready"]:
                     raise KernelError("the template process did not start")
                 if len(said) == 2:  # a template forked by ``workbook warm``: its pid
@@ -195,7 +199,13 @@ def serve(modules: Sequence[str]) -> None:
     first = sys.path[0] if sys.path else None
     freeze_objects()  # what every kernel inherits: out of the collections in the kernels
     print("ready", file=channel, flush=True)
-    _answer(sys.stdin, channel, modules, first)
+    answer_requests(sys.stdin, channel, modules, first)
+
+
+def import_for_templates(modules: Sequence[str]) -> None:
+    """All a template imports, at once (``workbook warm``, :mod:`analysis.run.warm`)."""
+    _import_evaluation()
+    _import_all(modules)
 
 
 def _import_evaluation() -> None:
@@ -215,7 +225,7 @@ def _import_evaluation() -> None:
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)
 
 
-def _answer(requests, channel, modules: Sequence[str], first: str | None,
+def answer_requests(requests, channel, modules: Sequence[str], first: str | None,
             own: Sequence[Any] = ()) -> None:  # fmt: skip
     """Answer each request line of ``requests`` on ``channel`` until their end; a forked
     kernel closes ``own`` (the template's connection) before it becomes a kernel."""
@@ -238,92 +248,6 @@ def _answer(requests, channel, modules: Sequence[str], first: str | None,
                 _kernel_child(request, first)
             answer = {"pid": pid}
         print(json.dumps(answer), file=channel, flush=True)
-
-
-def serve_warm(modules: Sequence[str], idle_minutes: float) -> None:
-    """``workbook warm`` (:mod:`analysis.run.warm`): import the evaluation's and the notebooks'
-    modules once, then fork a template for each run that connects, until Ctrl-C, SIGTERM or
-    ``idle_minutes`` without a run; when this code changes, import it all again."""
-    from analysis.run import warm
-
-    environ = dict(os.environ)  # as a run's template starts: it sets a few variables itself
-    key = warm.fingerprint(modules, environ)  # before the imports: an edit meanwhile is seen
-    listener, path = warm.listen(key)
-    signal.signal(signal.SIGTERM, signal.default_int_handler)
-    try:
-        _import_evaluation()
-        _import_all(modules)
-        first = sys.path[0] if sys.path else None
-        freeze_objects()
-        print(f"warm: runs of this code start from here ({path}); Ctrl-C ends it", flush=True)
-        if _accept(listener, (key, environ), modules, idle_minutes * 60, first):
-            path.unlink()
-            listener.close()
-            os.environ.clear()
-            os.environ.update(environ)
-            os.execv(sys.executable, [sys.executable, *sys.orig_argv[1:]])
-        print(f"warm: no run for {idle_minutes:g} minutes, ended", flush=True)
-    except KeyboardInterrupt:
-        print("warm: ended", flush=True)
-    finally:
-        with suppress(OSError):
-            path.unlink()
-        listener.close()
-
-
-def _accept(listener, stamp: tuple[str, dict], modules: Sequence[str], idle: float,
-            first: str | None) -> bool:  # fmt: skip
-    """Fork a template for each connection; True when this code changed (import it again),
-    False after ``idle`` seconds without a connection."""
-    from analysis.run import warm
-
-    listener.settimeout(2.0)
-    last = time.monotonic()
-    while time.monotonic() - last < idle:
-        try:
-            connection, _ = listener.accept()
-        except TimeoutError:
-            if warm.fingerprint(modules, stamp[1]) != stamp[0]:
-                print("warm: the code changed: importing it again", flush=True)
-                return True
-            continue
-        last = time.monotonic()
-        sys.stdout.flush()
-        sys.stderr.flush()
-        # Ctrl-C and SIGTERM wait while it forks: Python ignores an exception raised in the
-        # handlers it runs around a fork (logging's), and this server would not end
-        signal.pthread_sigmask(signal.SIG_BLOCK, STOPS)
-        pid = os.fork()
-        if pid == 0:
-            listener.close()
-            _serve_connection(connection, modules, first)
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOPS)
-        connection.close()
-        print(f"warm: forked a run's template (pid {pid})", flush=True)
-    return False
-
-
-def _serve_connection(connection, modules: Sequence[str], first: str | None) -> None:
-    """In the template forked for one run: its standard error is the run's (passed over the
-    connection), its requests and answers go over the connection; it ends at their end."""
-    code = 1
-    try:
-        os.setsid()  # not the server's terminal's: Ctrl-C there leaves the runs going on
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOPS)
-        connection.settimeout(None)
-        _, fds, _, _ = socket.recv_fds(connection, 16, 1)
-        if fds:
-            os.dup2(fds[0], 2)
-            os.dup2(2, 1)
-            os.close(fds[0])
-        requests, channel = connection.makefile("r"), connection.makefile("w")
-        print(f"ready {os.getpid()}", file=channel, flush=True)
-        _answer(requests, channel, modules, first, own=(requests, connection))
-        code = 0
-    finally:
-        os._exit(code)
 
 
 def _import_all(modules: Sequence[str]) -> None:
@@ -398,13 +322,4 @@ def _kernel_child(request: dict, first: str | None) -> None:
 
 
 if __name__ == "__main__":
-    if sys.argv[1:2] == ["--warm"]:  # workbook warm
-        from analysis.errors import WorkbookError
-
-        try:
-            serve_warm(WARM_MODULES, float(sys.argv[2]))
-        except WorkbookError as exc:
-            print(f"workbook: {exc}", file=sys.stderr)
-            sys.exit(exc.exit_code)
-    else:
-        serve(json.loads(sys.argv[1]) if len(sys.argv) > 1 else WARM_MODULES)
+    serve(json.loads(sys.argv[1]) if len(sys.argv) > 1 else WARM_MODULES)
