@@ -17,7 +17,7 @@ FAST := not slow and not notebook and not browser
 LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup test test-fast lint format report check demo lab bench clean
+.PHONY: help setup test test-fast lint format report check demo warm lab bench clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -61,6 +61,9 @@ report: setup  ## the main job: run every notebook on the newest snapshot (or th
 
 demo: setup  ## regenerate the synthetic demo snapshot in data/demo/ (seeded: same bytes every time)
 	$(BIN)/python -m analysis.snapshot.demo data/demo
+
+warm: setup  ## keep the analysis stack imported: later runs and checks start at once (Ctrl-C ends it)
+	$(BIN)/workbook warm
 
 lab: setup  ## open JupyterLab on notebooks/ with the project's environment
 	$(BIN)/jupyter lab --notebook-dir=notebooks --ServerApp.ip=127.0.0.1 $(LAB_ROOT)

@@ -22,6 +22,10 @@ The answers go on a channel of their own (the process's original standard output
 anything the evaluation prints goes to standard error and never into the protocol. The process
 ends at the end of its input; the kernels it forked are processes of their own, shut down by
 their pool.
+
+When ``workbook warm`` serves this code (:mod:`analysis.run.warm`), :class:`Zygote` connects to
+it instead and gets a template forked from it, its imports done, which answers the same requests
+over the connection (``ready <pid>`` first).
 """
 
 from __future__ import annotations
@@ -226,7 +230,7 @@ def _import_evaluation() -> None:
 
 
 def answer_requests(requests, channel, modules: Sequence[str], first: str | None,
-            own: Sequence[Any] = ()) -> None:  # fmt: skip
+                    own: Sequence[Any] = ()) -> None:  # fmt: skip
     """Answer each request line of ``requests`` on ``channel`` until their end; a forked
     kernel closes ``own`` (the template's connection) before it becomes a kernel."""
     for line in requests:

@@ -62,8 +62,9 @@ def fingerprint(modules: Sequence[str], environ: Mapping[str, str] = os.environ)
     ``environ``: the environment the template starts with (the server's as it started: the
     template sets a few variables of its own as it imports)."""
     digest = hashlib.sha256()
-    digest.update(repr((sys.executable, sys.version, tuple(modules), str(paths.PACKAGE))).encode())
-    for name in sorted({sysconfig.get_path("purelib"), sysconfig.get_path("platlib")}):
+    python = os.path.realpath(sys.executable)  # a venv reached through a link is the same
+    digest.update(repr((python, sys.version, tuple(modules), str(paths.PACKAGE))).encode())
+    for name in sorted({os.path.realpath(sysconfig.get_path(k)) for k in ("purelib", "platlib")}):
         digest.update(f"{name} {_stamp(Path(name))}\n".encode())  # changes as packages come, go
     for path in sorted(paths.PACKAGE.rglob("*")):
         if "__pycache__" not in path.parts and path.is_file():
@@ -123,9 +124,9 @@ def connect(modules: Sequence[str], kind: bytes = TEMPLATE,
 
 def delegate(argv: Sequence[str]) -> int | None:
     """``workbook run`` and ``workbook check`` (:data:`COMMANDS`) run by a warm server for this
-    code, in a process it forks with this one's arguments, folder,
-    environment, umask and standard streams; Ctrl-C and SIGTERM are passed on to it. Its exit
-    status; None when another command is asked for or there is no server (nothing ran)."""
+    code, in a process it forks with this one's arguments, folder, environment, umask and
+    standard streams; Ctrl-C and SIGTERM are passed on to it. Its exit status; None when
+    another command is asked for or there is no server (nothing ran)."""
     words = [arg for arg in argv[1:] if not arg.startswith("-")]
     if not words or words[0] not in COMMANDS or {"-h", "--help"} & set(argv):
         return None
