@@ -8,6 +8,7 @@ import gc
 import json
 import os
 import shutil
+import threading
 import time
 
 import psutil
@@ -297,3 +298,26 @@ def test_an_error_in_a_forked_worker_is_raised_here_not_a_hang(tmp_path, demo_sn
     with pytest.raises(DataError, match="user/forward_pe.csv line 1: missing column 'unit'"):
         evaluate_all(registry, Snapshot(snapshot), Context(), workers=2)
     assert time.monotonic() - started < 60
+
+
+def test_closing_the_template_ends_an_evaluation_asked_for_on_another_thread(demo_snapshot):
+    """A run asks for its evaluation ahead, on a thread of its own; Ctrl-C (or an error in what
+    it checks meanwhile) closes the template: that must not wait for the evaluation's answer
+    (the template's imports and the 23 claims, over a second)."""
+    template = Zygote(WARM_MODULES)
+    failed = []
+
+    def ask() -> None:
+        try:
+            template.prime(str(demo_snapshot.root), str(paths.DEFAULT_CLAIMS), None, 0.05)
+        except KernelError as exc:
+            failed.append(exc)
+
+    asking = threading.Thread(target=ask)
+    asking.start()
+    time.sleep(0.3)  # the request is in flight: the template still imports
+    started = time.monotonic()
+    template.close()
+    asking.join(10)
+    assert time.monotonic() - started < 0.8
+    assert not asking.is_alive() and len(failed) == 1

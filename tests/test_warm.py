@@ -3,6 +3,7 @@ forks each run's template from it, for runs of the very same code and environmen
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import queue
@@ -65,12 +66,19 @@ def start_server(cwd: Path = paths.PACKAGE.parent, idle: str = "5") -> subproces
 @pytest.fixture
 def server(runtime):
     process = start_server()
-    line = read_line(process)
-    assert line.startswith(READY), line
-    yield process
-    process.send_signal(signal.SIGINT)
-    assert process.wait(30) == 0
-    assert not list((runtime / f"workbook-{os.getuid()}").glob("*.sock"))  # removed as it ended
+    try:
+        line = read_line(process)
+        assert line.startswith(READY), line
+        yield process
+        process.send_signal(signal.SIGINT)
+        assert process.wait(30) == 0
+        assert not list((runtime / f"workbook-{os.getuid()}").glob("*.sock"))  # removed
+    finally:  # whatever failed: nothing it forked stays (a kernel paused for a minute)
+        with contextlib.suppress(psutil.Error):
+            for child in psutil.Process(process.pid).children(recursive=True):
+                child.kill()
+        process.kill()
+        process.wait()
 
 
 def test_a_runs_template_is_forked_from_the_server_with_its_imports_done(server, toy, capfd):
@@ -130,9 +138,14 @@ def test_a_run_with_the_server_gives_the_same_report(server, toy, runtime):
 
     env = dict(os.environ)
     warm_report = run(toy["tmp"] / "warm", env)
-    assert [forked(server) for _ in range(2)]  # the command, then its template
+    command_pid, template_pid = forked(server), forked(server)  # the command, then its template
+    assert command_pid != template_pid
     cold_report = run(toy["tmp"] / "cold", {**env, warm.DISABLE: "0"})
     assert warm_report["claims"] == cold_report["claims"]
+    assert [t["status"] for t in warm_report["run"]["notebooks"]] == ["ok", "ok"]
+    pages = sorted(p.name for p in (toy["tmp"] / "warm").iterdir())
+    assert pages == sorted(p.name for p in (toy["tmp"] / "cold").iterdir())
+    assert "levels.html" in pages and "index.html" in pages
 
 
 def test_a_run_of_other_code_or_environment_does_not_use_it(server, monkeypatch):
@@ -262,28 +275,27 @@ def forked(server: subprocess.Popen) -> int:
 
 
 def test_a_command_run_by_the_server_says_writes_and_exits_the_same(server, toy, tmp_path):
-    """``workbook check`` run by the server: in the client's folder (a relative --json), with
-    its umask, the same output, file and exit status; a command refused exits 2 the same."""
+    """``workbook check`` run by the server: in the client's folder (a relative --json), the
+    same output, file and exit status; a command refused exits 2 the same. A client with
+    another umask is not served (its files would get the server's)."""
     args = ["check", "--snapshot", str(toy["snapshot"]), "--claims", str(toy["claims"]),
             "--json", "out/results.json"]  # fmt: skip
-    for name in ("warm", "cold"):
+    for name in ("warm", "cold", "private"):
         (tmp_path / name).mkdir()
-    private = {"preexec_fn": lambda: os.umask(0o077)}
-    by_server = command(args, cwd=tmp_path / "warm", **private)
+    by_server = command(args, cwd=tmp_path / "warm")
     assert forked(server) != 0
-    here = command(args, cold=True, cwd=tmp_path / "cold", **private)
+    here = command(args, cold=True, cwd=tmp_path / "cold")
     assert (by_server.returncode, by_server.stdout, by_server.stderr) == (
         here.returncode, here.stdout, here.stderr)  # fmt: skip
     assert by_server.returncode == 0 and "toy_close_wrong" in by_server.stdout
-    written = tmp_path / "warm" / "out" / "results.json"
-    documents = [
-        json.loads(p.read_text())
-        for p in (written, tmp_path / "cold" / written.parent.name / written.name)
-    ]
+    documents = [json.loads((tmp_path / name / "out" / "results.json").read_text())
+                 for name in ("warm", "cold")]  # fmt: skip
     for doc in documents:
         assert doc.pop("generated_at")
     assert documents[0] == documents[1]
-    assert written.stat().st_mode & 0o777 == 0o600
+    private = command(args, cwd=tmp_path / "private", preexec_fn=lambda: os.umask(0o077))
+    assert private.returncode == 0 and read_line(server, 2) == ""  # run as without the server
+    assert (tmp_path / "private" / "out" / "results.json").stat().st_mode & 0o777 == 0o600
     refused = command(["check", "--snapshot", str(tmp_path / "none")])
     assert forked(server)
     assert refused.returncode == 2
@@ -295,7 +307,7 @@ def test_a_command_run_by_the_server_says_writes_and_exits_the_same(server, toy,
 
 @pytest.mark.slow
 @pytest.mark.notebook
-@pytest.mark.parametrize("stop", ["ctrl-c", "client killed"])
+@pytest.mark.parametrize("stop", ["ctrl-c", "sigterm", "client killed"])
 def test_a_command_run_by_the_server_ends_with_its_client(server, toy, stop):
     """Ctrl-C reaches the run the server forked (it ends as it would here: "Aborted!", no
     report); a client killed outright ends it too. Its kernels and template go with it."""
@@ -318,7 +330,10 @@ def test_a_command_run_by_the_server_ends_with_its_client(server, toy, stop):
         started = psutil.Process(server.pid).children(recursive=True)
         assert len(started) >= 3  # the command, its template and a kernel
         stopped = time.monotonic()
-        client.send_signal(signal.SIGINT) if stop == "ctrl-c" else client.kill()
+        if stop == "client killed":
+            client.kill()
+        else:
+            client.send_signal(signal.SIGINT if stop == "ctrl-c" else signal.SIGTERM)
         lines += client.communicate(timeout=30)[0].splitlines()
         gone, alive = psutil.wait_procs(started, timeout=15)
     finally:
@@ -326,4 +341,22 @@ def test_a_command_run_by_the_server_ends_with_its_client(server, toy, stop):
     assert not alive and time.monotonic() - stopped < 20
     if stop == "ctrl-c":
         assert client.returncode == 1 and "Aborted!" in lines
-    assert not out.exists() and not [p for p in toy["tmp"].iterdir() if ".report" in p.name]
+    assert not out.exists()
+    if stop == "sigterm":  # ended by the signal, as a run without the server is (which leaves
+        assert client.returncode == -signal.SIGTERM  # its staging folder behind then too)
+    else:
+        assert not [p for p in toy["tmp"].iterdir() if ".report" in p.name]
+
+
+def test_a_server_whose_socket_another_took_ends_and_leaves_it(server, runtime):
+    path = next((runtime / f"workbook-{os.getuid()}").glob("*.sock"))
+    path.unlink()
+    other = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    other.bind(str(path))  # as a second server started at the same moment would
+    try:
+        assert read_line(server, 30) == "warm: another server of this code took its place, ended\n"
+        assert server.wait(10) == 0
+        assert path.exists()  # not removed: it is not this server's
+    finally:
+        other.close()
+        path.unlink()

@@ -158,16 +158,20 @@ class Zygote:
                 raise KernelError(f"the template process failed: {answer!r:.80}") from exc
 
     def close(self) -> None:
-        """End the template process (the kernels it forked are shut down by their pool)."""
-        with self._lock:
-            process, self._process, self.broken = self._process, None, True
+        """End the template process (the kernels it forked are shut down by their pool), at
+        once: a request in flight on another thread (an evaluation asked for ahead, while this
+        run stops on Ctrl-C or an error) fails as the process goes, not after it is answered."""
+        self.broken = True  # nothing is started or asked for any more
+        process = self._process
         if process is not None:  # its kernels are processes of their own: it may simply go
-            with suppress(OSError):
-                process.stdin.close()
             process.kill()
+            with suppress(OSError, ValueError):
+                process.stdin.close()
             process.wait()
-            with suppress(OSError):
-                process.stdout.close()
+            with self._lock:  # a request in flight has failed by now
+                self._process = None
+                with suppress(OSError, ValueError):
+                    process.stdout.close()
 
 
 class _Forked:
@@ -181,9 +185,13 @@ class _Forked:
         self.pid: int | None = None  # said with ``ready``
 
     def kill(self) -> None:
-        """End the connection: the template ends at the end of its requests."""
+        """End the connection, and the template at once (it would otherwise end only after the
+        request it is answering: an evaluation goes on for a second)."""
         with suppress(OSError):
             self.connection.shutdown(socket.SHUT_RDWR)
+        if self.pid is not None:  # said as it started; it ends only at the end of its input
+            with suppress(OSError):
+                os.kill(self.pid, signal.SIGKILL)
 
     def wait(self) -> None:
         self.connection.close()

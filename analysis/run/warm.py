@@ -38,6 +38,7 @@ import sys
 import sysconfig
 import tempfile
 import time
+import traceback
 from collections.abc import Mapping, Sequence
 from contextlib import suppress
 from pathlib import Path
@@ -49,8 +50,9 @@ from analysis.errors import WorkbookError
 # environment variables that change what the template imports or how its evaluation behaves:
 # a server started with other values would not be the template a run would start itself
 ENV_PREFIXES = ("PYTHON", "MPL", "WORKBOOK_", "JUPYTER", "IPYTHON", "PYDEVD", "OMP_", "MKL_",
-                "OPENBLAS", "NUMEXPR", "LC_", "DASK_")  # fmt: skip
-ENV_NAMES = ("LANG", "TZ", "HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME")
+                "OPENBLAS", "NUMEXPR", "LC_", "DASK_", "TQDM_")  # fmt: skip
+ENV_NAMES = ("LANG", "TZ", "HOME", "TMPDIR", "XDG_CACHE_HOME", "XDG_CONFIG_HOME",
+             "XDG_DATA_HOME")  # fmt: skip
 TEMPLATE, COMMAND = b"T", b"C"  # what a connection asks the server to fork
 COMMANDS = ("run", "check")  # the commands that import the analysis stack: a server runs them
 DISABLE = "WORKBOOK_WARM"  # "0": runs start their own template, whatever is listening
@@ -63,7 +65,8 @@ def fingerprint(modules: Sequence[str], environ: Mapping[str, str] = os.environ)
     template sets a few variables of its own as it imports)."""
     digest = hashlib.sha256()
     python = os.path.realpath(sys.executable)  # a venv reached through a link is the same
-    digest.update(repr((python, sys.version, tuple(modules), str(paths.PACKAGE))).encode())
+    digest.update(repr((python, sys.version, tuple(modules), str(paths.PACKAGE), sys.flags,
+                        sys.warnoptions, sys._xoptions, _umask())).encode())  # fmt: skip
     for name in sorted({os.path.realpath(sysconfig.get_path(k)) for k in ("purelib", "platlib")}):
         digest.update(f"{name} {_stamp(Path(name))}\n".encode())  # changes as packages come, go
     for path in sorted(paths.PACKAGE.rglob("*")):
@@ -73,6 +76,12 @@ def fingerprint(modules: Sequence[str], environ: Mapping[str, str] = os.environ)
         if (name.startswith(ENV_PREFIXES) or name in ENV_NAMES) and name != DISABLE:
             digest.update(f"{name}={value}\n".encode(errors="replace"))
     return digest.hexdigest()[:20]
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def _stamp(path: Path) -> str:
@@ -115,6 +124,8 @@ def connect(modules: Sequence[str], kind: bytes = TEMPLATE,
     connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
         connection.connect(str(path))
+        if not same_user(connection):  # the folder is private: never, but never pass it on
+            raise OSError("the warm server is another user's")
         socket.send_fds(connection, [kind], list(fds))
     except (OSError, ValueError):  # a socket left by a server that is gone; no usable stream
         connection.close()
@@ -136,30 +147,34 @@ def delegate(argv: Sequence[str]) -> int | None:
     if connection is None:
         return None
     with connection, connection.makefile("rb") as answers:
-        mask = os.umask(0o022)
-        os.umask(mask)
-        asked = {"argv": list(argv), "cwd": os.getcwd(), "env": dict(os.environ), "umask": mask}
+        asked = {"argv": list(argv), "cwd": os.getcwd(), "env": dict(os.environ),
+                 "umask": _umask()}  # fmt: skip
         try:
             connection.sendall(json.dumps(asked).encode() + b"\n")
-            pid = int(answers.readline())
+            pid = int(answers.readline(32))
         except (OSError, ValueError):  # the server went before it forked: run it here
             return None
-        passing = {signum: signal.signal(signum, lambda n, _: _pass_on(pid, n))
-                   for signum in (signal.SIGINT, signal.SIGTERM)}  # fmt: skip
+        passed: list[int] = []
+        handlers = {signum: signal.signal(signum, lambda n, _: _pass_on(pid, n, passed))
+                    for signum in (signal.SIGINT, signal.SIGTERM)}  # fmt: skip
         try:
-            status = answers.readline()
+            status = answers.readline(32)
         finally:
-            for signum, handler in passing.items():
+            for signum, handler in handlers.items():
                 signal.signal(signum, handler)
     try:
         return int(status)
     except ValueError:
+        if passed:  # it ended of the signal passed on: end of it too, as without the server
+            signal.signal(passed[-1], signal.SIG_DFL)
+            os.kill(os.getpid(), passed[-1])
         print(f"workbook: the warm server's process {pid} for this command ended without an "
               "exit status", file=sys.stderr)  # fmt: skip
         return 1
 
 
-def _pass_on(pid: int, signum: int) -> None:
+def _pass_on(pid: int, signum: int, passed: list[int]) -> None:
+    passed.append(signum)
     with suppress(OSError):
         os.kill(pid, signum)
 
@@ -219,6 +234,7 @@ def serve(modules: Sequence[str], idle_minutes: float) -> None:
     environ = dict(os.environ)  # as a run's template starts: it sets a few variables itself
     key = fingerprint(modules, environ)  # before the imports: an edit meanwhile is seen
     listener, path = listen(key)
+    bound = _inode(path)  # its socket: removed as it ends unless another took the name
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         template.import_for_templates(modules)
@@ -226,19 +242,35 @@ def serve(modules: Sequence[str], idle_minutes: float) -> None:
         first = sys.path[0] if sys.path else None
         freeze_objects()
         print(f"warm: runs of this code start from here ({path}); Ctrl-C ends it", flush=True)
-        if _accept(listener, (key, environ), modules, idle_minutes * 60, first):
-            path.unlink()
+        why = _accept(listener, (key, environ, path, bound), modules, idle_minutes * 60, first)
+        if why == "changed":
+            print("warm: the code changed: importing it again", flush=True)
+            _remove(path, bound)
             listener.close()
             os.environ.clear()
             os.environ.update(environ)
             os.execv(sys.executable, [sys.executable, *sys.orig_argv[1:]])
-        print(f"warm: no run for {idle_minutes:g} minutes, ended", flush=True)
+        print(f"warm: no run for {idle_minutes:g} minutes, ended" if why == "idle" else
+              "warm: another server of this code took its place, ended", flush=True)  # fmt: skip
     except KeyboardInterrupt:
         print("warm: ended", flush=True)
     finally:
+        _remove(path, bound)
+        listener.close()
+
+
+def _remove(path: Path, bound: int) -> None:
+    """Remove the server's socket, if it is still this server's (two started at once)."""
+    if _inode(path) == bound:
         with suppress(OSError):
             path.unlink()
-        listener.close()
+
+
+def _inode(path: Path) -> int | None:
+    try:
+        return path.stat().st_ino
+    except OSError:
+        return None
 
 
 def _import_for_commands() -> None:
@@ -257,22 +289,25 @@ def _import_for_commands() -> None:
     warm_up()
 
 
-def _accept(listener, stamp: tuple[str, dict], modules: Sequence[str], idle: float,
-            first: str | None) -> bool:  # fmt: skip
-    """Fork a process for each connection; True when this code changed (import it again),
-    False after ``idle`` seconds without a connection."""
+def _accept(listener, stamp: tuple[str, dict, Path, int], modules: Sequence[str], idle: float,
+            first: str | None) -> str:  # fmt: skip
+    """Fork a process for each connection, until this code changed (``"changed"``: import it
+    again), ``idle`` seconds passed without a connection (``"idle"``) or another server of
+    this code bound the socket's name (``"replaced"``)."""
+    key, environ, path, bound = stamp
     listener.settimeout(2.0)
     last = time.monotonic()
     while time.monotonic() - last < idle:
         try:
             connection, _ = listener.accept()
         except TimeoutError:
-            if fingerprint(modules, stamp[1]) != stamp[0]:
-                print("warm: the code changed: importing it again", flush=True)
-                return True
+            if fingerprint(modules, environ) != key:
+                return "changed"
+            if _inode(path) != bound:
+                return "replaced"
             continue
         last = time.monotonic()
-        if not _same_user(connection):  # the folder is private: never, but never serve another
+        if not same_user(connection):  # the folder is private: never, but never serve another
             connection.close()
             continue
         sys.stdout.flush()
@@ -287,10 +322,10 @@ def _accept(listener, stamp: tuple[str, dict], modules: Sequence[str], idle: flo
         signal.pthread_sigmask(signal.SIG_UNBLOCK, STOPS)
         connection.close()
         print(f"warm: forked process {pid}", flush=True)
-    return False
+    return "idle"
 
 
-def _same_user(connection: socket.socket) -> bool:
+def same_user(connection: socket.socket) -> bool:
     """Whether the process at the other end of ``connection`` is this user's (SO_PEERCRED)."""
     creds = connection.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
     return struct.unpack("3i", creds)[1] == os.getuid()
@@ -321,6 +356,9 @@ def _serve_connection(connection: socket.socket, modules: Sequence[str],
             answer_requests(requests, channel, modules, first, own=(requests, connection))
             code = 0
     finally:
+        with suppress(OSError, ValueError):  # what the evaluation printed, as a process's exit
+            sys.stdout.flush()
+            sys.stderr.flush()
         os._exit(code)
 
 
@@ -355,6 +393,8 @@ def _run_command(connection: socket.socket, fds: Sequence[int]) -> NoReturn:
         if isinstance(exc.code, str):
             print(exc.code, file=sys.stderr)
         code = exc.code if isinstance(exc.code, int) else int(exc.code is not None)
+    except BaseException:  # as Python says it, without the server, before exiting with 1
+        traceback.print_exc()
     finally:
         with suppress(OSError, ValueError):
             sys.stdout.flush()
