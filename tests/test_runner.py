@@ -278,19 +278,17 @@ def test_a_notebook_that_times_out_has_its_page_up_to_the_cell_that_did(toy, mon
     assert sorted(written) == ["levels.ipynb", "levels.ipynb", "policy.ipynb", "policy.ipynb"]
 
 
-@pytest.mark.slow
-@pytest.mark.notebook
-def test_ctrl_c_stops_the_notebook_running_and_starts_no_other(toy):
-    """Ctrl-C while a notebook runs: its kernel is killed, the next notebook never starts, the
-    command ends at once (before, every notebook queued still ran to its end) and leaves no
-    report, no staging folder and no kernel behind."""
+def paused_run(toy, workbook: list[str], **popen) -> tuple[subprocess.Popen, list[str], Path]:
+    """A ``workbook run`` (``workbook``: how the command is started) of notebooks that pause a
+    minute, one at a time, into its first notebook's pause: the process, the lines it printed
+    so far (standard output and error), its report folder."""
     notebooks = pausing_notebooks(toy["tmp"] / "notebooks", 60)
     out = toy["tmp"] / "report"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "analysis", "run", "--snapshot", str(toy["snapshot"]),
-         "--claims", str(toy["claims"]), "--notebooks", str(notebooks), "--out", str(out),
-         "--notes", str(toy["tmp"]), "--jobs", "1"],
-        cwd=paths.PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [*workbook, "run", "--snapshot", str(toy["snapshot"]), "--claims", str(toy["claims"]),
+         "--notebooks", str(notebooks), "--out", str(out), "--notes", str(toy["tmp"]),
+         "--jobs", "1"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, **popen,
     )  # fmt: skip
     lines = []
     try:
@@ -299,6 +297,21 @@ def test_ctrl_c_stops_the_notebook_running_and_starts_no_other(toy):
             if line.startswith("[start]"):
                 break
         time.sleep(2)  # into the notebook's pause
+    except BaseException:
+        proc.kill()
+        proc.wait()
+        raise
+    return proc, lines, out
+
+
+@pytest.mark.slow
+@pytest.mark.notebook
+def test_ctrl_c_stops_the_notebook_running_and_starts_no_other(toy):
+    """Ctrl-C while a notebook runs: its kernel is killed, the next notebook never starts, the
+    command ends at once (before, every notebook queued still ran to its end) and leaves no
+    report, no staging folder and no kernel behind."""
+    proc, lines, out = paused_run(toy, [sys.executable, "-m", "analysis"], cwd=paths.PROJECT_ROOT)
+    try:
         kernels = _kernel_pids(proc.pid)
         stopped = time.monotonic()
         proc.send_signal(signal.SIGINT)

@@ -300,10 +300,12 @@ def test_an_error_in_a_forked_worker_is_raised_here_not_a_hang(tmp_path, demo_sn
     assert time.monotonic() - started < 60
 
 
-def test_closing_the_template_ends_an_evaluation_asked_for_on_another_thread(demo_snapshot):
+@pytest.mark.parametrize("when", ["importing", "evaluating"])
+def test_closing_the_template_ends_an_evaluation_asked_for_on_another_thread(demo_snapshot, when):
     """A run asks for its evaluation ahead, on a thread of its own; Ctrl-C (or an error in what
     it checks meanwhile) closes the template: that must not wait for the evaluation's answer
-    (the template's imports and the 23 claims, over a second)."""
+    (the template's imports and the 23 claims, over a second), nor hang on the workers the
+    evaluation forked, which hold the template's answers open; none of them is left."""
     template = Zygote(WARM_MODULES)
     failed = []
 
@@ -316,8 +318,15 @@ def test_closing_the_template_ends_an_evaluation_asked_for_on_another_thread(dem
     asking = threading.Thread(target=ask)
     asking.start()
     time.sleep(0.3)  # the request is in flight: the template still imports
+    process = psutil.Process(template._process.pid)
+    deadline = time.monotonic() + 60
+    while when == "evaluating" and not process.children() and time.monotonic() < deadline:
+        time.sleep(0.005)  # until it forked its evaluation's workers
+    workers = process.children()
+    assert (when == "evaluating") == bool(workers)
     started = time.monotonic()
     template.close()
     asking.join(10)
     assert time.monotonic() - started < 0.8
     assert not asking.is_alive() and len(failed) == 1
+    assert not psutil.wait_procs(workers, timeout=5)[1]

@@ -23,7 +23,7 @@ import pytest
 from analysis import paths
 from analysis.run import warm
 from analysis.run.template import WARM_MODULES, Zygote, _Forked
-from tests.test_runner import CLAIMS, FIXTURES, pausing_notebooks, toy  # noqa: F401 (fixtures)
+from tests.test_runner import CLAIMS, FIXTURES, paused_run, toy  # noqa: F401 (fixtures)
 
 READY = "warm: runs of this code start from here"
 WORKBOOK = str(Path(sys.executable).parent / "workbook")
@@ -311,22 +311,9 @@ def test_a_command_run_by_the_server_says_writes_and_exits_the_same(server, toy,
 def test_a_command_run_by_the_server_ends_with_its_client(server, toy, stop):
     """Ctrl-C reaches the run the server forked (it ends as it would here: "Aborted!", no
     report); a client killed outright ends it too. Its kernels and template go with it."""
-    notebooks = pausing_notebooks(toy["tmp"] / "notebooks", 60)
-    out = toy["tmp"] / "report"
     env = {k: v for k, v in os.environ.items() if k != warm.DISABLE}
-    client = subprocess.Popen(
-        [WORKBOOK, "run", "--snapshot", str(toy["snapshot"]), "--claims", str(toy["claims"]),
-         "--notebooks", str(notebooks), "--out", str(out), "--notes", str(toy["tmp"]),
-         "--jobs", "1"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
-    lines = []
+    client, lines, out = paused_run(toy, [WORKBOOK], env=env)
     try:
-        for line in client.stdout:
-            lines.append(line.strip())
-            if line.startswith("[start]"):
-                break
-        time.sleep(2)  # into the notebook's pause
         started = psutil.Process(server.pid).children(recursive=True)
         assert len(started) >= 3  # the command, its template and a kernel
         stopped = time.monotonic()

@@ -101,6 +101,7 @@ class Zygote:
             [sys.executable, "-m", "analysis.run.template", json.dumps(self.modules)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
             cwd=paths.PACKAGE.parent,  # this very package, whatever the caller's folder
+            start_new_session=True,  # its group: it and its evaluation's workers end together
         )  # fmt: skip
 
     def _ask(self, request: dict[str, Any]) -> dict[str, Any]:
@@ -111,7 +112,8 @@ class Zygote:
             self._start()
             if not self._ready:
                 said = self._process.stdout.readline().split()
-                if not said and isinstance(self._process, _Forked):  # the server ended first
+                if not said and isinstance(self._process, _Forked) and not self.broken:
+                    # the server ended before it forked one: start it here
                     self._process.wait()
                     self._process = self._popen()
                     said = self._process.stdout.readline().split()
@@ -162,16 +164,34 @@ class Zygote:
         once: a request in flight on another thread (an evaluation asked for ahead, while this
         run stops on Ctrl-C or an error) fails as the process goes, not after it is answered."""
         self.broken = True  # nothing is started or asked for any more
-        process = self._process
-        if process is not None:  # its kernels are processes of their own: it may simply go
-            process.kill()
+        ended: list[Any] = []
+        while not self._lock.acquire(timeout=0.05):  # a request in flight holds it
+            if self._process is not None and self._process not in ended:
+                ended.append(self._process)
+                _end(self._process)  # the request fails as its process goes
+        try:
+            process, self._process = self._process, None
+        finally:
+            self._lock.release()
+        if process is not None and process not in ended:
+            _end(process)
+            ended.append(process)
+        for gone in ended:  # its kernels are processes of their own: it may simply go
+            gone.wait()
             with suppress(OSError, ValueError):
-                process.stdin.close()
-            process.wait()
-            with self._lock:  # a request in flight has failed by now
-                self._process = None
-                with suppress(OSError, ValueError):
-                    process.stdout.close()
+                gone.stdout.close()
+
+
+def _end(process: subprocess.Popen | _Forked) -> None:
+    """Kill a template and the workers it forked for an evaluation, which hold its answers'
+    channel open (its process group; its kernels have sessions of their own)."""
+    if isinstance(process, _Forked):
+        process.kill()
+    else:  # not waited for yet: its pid, which leads its group, is not anybody else's
+        with suppress(OSError):
+            os.killpg(process.pid, signal.SIGKILL)
+    with suppress(OSError, ValueError):
+        process.stdin.close()
 
 
 class _Forked:
@@ -185,13 +205,24 @@ class _Forked:
         self.pid: int | None = None  # said with ``ready``
 
     def kill(self) -> None:
-        """End the connection, and the template at once (it would otherwise end only after the
-        request it is answering: an evaluation goes on for a second)."""
+        """End the template and its evaluation's workers at once (they would otherwise end
+        only after the request they answer: an evaluation goes on for a second), and the
+        connection. Its pid (said with ``ready``) leads its group, which lives as long as one
+        of them holds the connection open: only then is it killed."""
+        if self.pid is not None and self._held():
+            with suppress(OSError):
+                os.killpg(self.pid, signal.SIGKILL)
         with suppress(OSError):
             self.connection.shutdown(socket.SHUT_RDWR)
-        if self.pid is not None:  # said as it started; it ends only at the end of its input
-            with suppress(OSError):
-                os.kill(self.pid, signal.SIGKILL)
+
+    def _held(self) -> bool:
+        """Whether the template's end of the connection is still open somewhere."""
+        try:
+            return self.connection.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) != b""
+        except BlockingIOError:  # open, nothing to read
+            return True
+        except OSError:
+            return False
 
     def wait(self) -> None:
         self.connection.close()

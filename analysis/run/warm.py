@@ -79,7 +79,12 @@ def fingerprint(modules: Sequence[str], environ: Mapping[str, str] = os.environ)
 
 
 def _umask() -> int:
-    mask = os.umask(0o022)
+    """This process's umask, read without setting it (other threads may be writing files)."""
+    with suppress(OSError, ValueError), open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    mask = os.umask(0o022)  # no /proc: set and set back
     os.umask(mask)
     return mask
 
@@ -156,7 +161,8 @@ def delegate(argv: Sequence[str]) -> int | None:
             return None
         passed: list[int] = []
         handlers = {signum: signal.signal(signum, lambda n, _: _pass_on(pid, n, passed))
-                    for signum in (signal.SIGINT, signal.SIGTERM)}  # fmt: skip
+                    for signum in (signal.SIGINT, signal.SIGTERM)
+                    if signal.getsignal(signum) is not signal.SIG_IGN}  # fmt: skip
         try:
             status = answers.readline(32)
         finally:
@@ -179,9 +185,10 @@ def _pass_on(pid: int, signum: int, passed: list[int]) -> None:
         os.kill(pid, signum)
 
 
-def listen(key: str) -> tuple[socket.socket, Path]:
-    """The server's listening socket (its folder made private first); a WorkbookError when the
-    folder is not private or another server of this code already listens there."""
+def listen(key: str) -> tuple[socket.socket, Path, int | None]:
+    """The server's listening socket, its path and the socket file's inode (its folder made
+    private first); a WorkbookError when the folder is not private or another server of this
+    code already listens there."""
     where = folder()
     with suppress(FileExistsError):
         where.mkdir(mode=0o700, parents=False)
@@ -201,8 +208,9 @@ def listen(key: str) -> tuple[socket.socket, Path]:
         probe.close()
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(str(path))
+    bound = _inode(path)  # the socket's: removed as the server ends unless another took the name
     listener.listen(16)
-    return listener, path
+    return listener, path, bound
 
 
 def become_server(idle_minutes: float) -> NoReturn:
@@ -233,8 +241,7 @@ def serve(modules: Sequence[str], idle_minutes: float) -> None:
 
     environ = dict(os.environ)  # as a run's template starts: it sets a few variables itself
     key = fingerprint(modules, environ)  # before the imports: an edit meanwhile is seen
-    listener, path = listen(key)
-    bound = _inode(path)  # its socket: removed as it ends unless another took the name
+    listener, path, bound = listen(key)
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         template.import_for_templates(modules)
