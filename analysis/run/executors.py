@@ -66,10 +66,10 @@ class LocalExecutor:
     def ready(self, article: ArticleRun) -> None:
         """The article's kernels will inherit its evaluation: do it now (once). Meanwhile this
         process, which only waits for the template, prepares the notebooks' execution in a
-        thread of its own (:func:`_prepare_execution`), which :meth:`execute` waits for (an
+        thread of its own (:func:`prepare_execution`), which :meth:`execute` waits for (an
         import that fails there fails again, with its error, when the notebooks execute)."""
         if self._preparing is None:
-            self._preparing = threading.Thread(target=_prepare_execution, daemon=True,
+            self._preparing = threading.Thread(target=prepare_execution, daemon=True,
                                                args=(article.settings.show_code,))  # fmt: skip
             self._preparing.start()
         article.evaluate()
@@ -105,7 +105,7 @@ def _prime(template, snapshot: Path, claims: Path, as_of, alpha: float) -> Evalu
     return Evaluation(records, seconds)
 
 
-def _prepare_execution(show_code: bool) -> None:
+def prepare_execution(show_code: bool) -> None:
     """Import what executing the notebooks needs (papermill, nbconvert, jupyter_client), find
     the kernel's spec (which imports IPython's paths here) and export a first, small page
     (:func:`~analysis.report.htmlexport.warm_up`): paid while the template imports and

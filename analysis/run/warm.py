@@ -281,19 +281,16 @@ def _inode(path: Path) -> int | None:
 
 
 def _import_for_commands() -> None:
-    """What a command imports beyond a template's modules, the kernel's spec found and a first
-    page exported (its exporter is then ready in every command forked from here)."""
+    """What a command imports beyond a template's modules, and what a run prepares while it
+    waits for its template (:func:`~analysis.run.executors.prepare_execution`: a first page
+    exported, whose exporter is then ready in every command forked from here)."""
     import importlib
+
+    from analysis.run.executors import prepare_execution
 
     for name in COMMAND_MODULES:
         importlib.import_module(name)
-    from jupyter_client.kernelspec import KernelSpecManager
-
-    from analysis.report.htmlexport import warm_up
-    from analysis.run.execute import KERNEL_NAME
-
-    KernelSpecManager().get_kernel_spec(KERNEL_NAME)
-    warm_up()
+    prepare_execution(show_code=False)
 
 
 def _accept(listener, stamp: tuple[str, dict, Path, int], modules: Sequence[str], idle: float,
